@@ -1,0 +1,47 @@
+"""The application factory."""
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from cafe import config, db, sockets, web
+from cafe.extensions import babel, socketio
+
+
+def _locale() -> str | None:
+    available = [str(locale) for locale in babel.list_translations()]
+    return request.accept_languages.best_match(available) if request else None
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults from the environment, then the test config, then extensions."""
+    app = Flask(__name__, instance_path=os.environ.get("CAFE_INSTANCE_PATH") or None, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config.from_environment(app.instance_path))
+    app.config.update(test_config or {})
+    # Nothing we sign outlives a process, so a random key is safe when none is configured.
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or secrets.token_hex(32)
+
+    babel.init_app(app, locale_selector=_locale)
+    db.init_app(app)
+    # Handlers must be registered before the first init_app so that every app gets them.
+    sockets.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("ASYNC_MODE"),
+        message_queue=app.config.get("MESSAGE_QUEUE"),
+        max_http_buffer_size=64 * 1024,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    web.init_app(app)
+
+    @app.context_processor
+    def language() -> dict[str, str]:
+        return {"current_lang": str(get_locale() or "en")}
+
+    return app

@@ -1,0 +1,191 @@
+"""The `cafe` command: serve, demo, import, init-db, check-plan.
+
+Nothing heavy is imported at module level: `serve` must choose its async server (and
+monkey-patch for eventlet) before Flask, SQLAlchemy or sockets are imported.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def lan_address() -> str:
+    """The address phones on the same network reach this laptop at.
+
+    Connecting a UDP socket sends nothing; it only asks the kernel which interface would route."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed on the internet, no packet leaves
+        return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def base_url(host: str, port: int, public_url: str | None) -> str:
+    if public_url:
+        return public_url.rstrip("/")
+    shown = lan_address() if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}"
+
+
+def _patch(mode: str) -> None:
+    if mode == "eventlet":
+        import warnings
+
+        with warnings.catch_warnings():
+            # eventlet warns that it is in maintenance mode; it is still our default by choice.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import eventlet
+        eventlet.monkey_patch()
+    elif mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+
+
+def _print_banner(base: str, join_url: str, facilitator_url: str, extra: list[str] | None = None) -> None:
+    import segno
+
+    print(f"\ncafe is running.\n  Facilitator: {facilitator_url}\n  Participants join at: {join_url}")
+    for line in extra or []:
+        print(f"  {line}")
+    print("  Phones must be on the same network. Scan to join:\n")
+    segno.make(join_url, error="m").terminal(compact=True)
+    print(flush=True)
+
+
+def _run(app, args, mode: str) -> None:
+    from cafe.extensions import socketio
+
+    options: dict[str, object] = {"host": args.host, "port": args.port, "log_output": args.verbose}
+    if mode == "eventlet":
+        options["max_size"] = 10_000  # the default pool of 1,024 green threads caps the room size
+    if mode == "threading":
+        options["allow_unsafe_werkzeug"] = True
+    socketio.run(app, **options)
+
+
+def _app(args, mode: str):
+    from cafe import create_app
+
+    public = args.public_url or os.environ.get("CAFE_PUBLIC_URL")
+    return create_app({"ASYNC_MODE": mode, "PUBLIC_URL": base_url(args.host, args.port, public)})
+
+
+def serve(args) -> int:
+    """Start the real-time server."""
+    mode = args.async_mode
+    _patch(mode)
+    app = _app(args, mode)
+    base = app.config["PUBLIC_URL"]
+    _print_banner(base, f"{base}/", f"{base}/new")
+    _run(app, args, mode)
+    return 0
+
+
+def demo(args) -> int:
+    """Start the server with the ICIC café running and simulated participants posting."""
+    mode = args.async_mode
+    _patch(mode)
+    app = _app(args, mode)
+    from cafe import demo as demo_module
+
+    links = demo_module.start(app, people=args.people)
+    base = app.config["PUBLIC_URL"]
+    _print_banner(base, f"{base}{links['join']}", f"{base}{links['dashboard']}", [f"Projector: {base}{links['wall']}"])
+    _run(app, args, mode)
+    return 0
+
+
+def import_file(args) -> int:
+    """Create a café from a JSON export and print its new host link."""
+    from cafe import create_app
+    from cafe.db import transaction
+    from cafe.errors import CafeError
+    from cafe.services import exporting, utcnow
+
+    try:
+        raw = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
+        data = json.loads(raw)
+    except (OSError, ValueError) as error:
+        print(f"cafe import: {args.file}: {error}", file=sys.stderr)
+        return 2
+    app = create_app({"ASYNC_MODE": "threading"})
+    try:
+        with app.app_context(), transaction() as db:
+            cafe, token = exporting.import_cafe(db, data, utcnow())
+            code = cafe.code
+    except CafeError as error:
+        print(f"cafe import: {args.file}: {error.message}", file=sys.stderr)
+        return 2
+    base = (args.public_url or os.environ.get("CAFE_PUBLIC_URL") or "http://localhost:5000").rstrip("/")
+    print(f"Imported as café {code}.\nHost link (keep it private): {base}/f/{token}")
+    return 0
+
+
+def init_db(args) -> int:
+    """Create the database tables (the Procfile's release step)."""
+    from cafe import create_app
+
+    app = create_app({"ASYNC_MODE": "threading"})
+    print(f"database ready: {app.config['DATABASE_URL'].split('@')[-1]}")
+    return 0
+
+
+def check_plan(args) -> int:
+    """Check a plan file and say what is wrong with it."""
+    from cafe.domain.plan import PlanError
+    from cafe.plans import load_plan
+
+    status = 0
+    for path in args.files:
+        try:
+            plan = load_plan(path)
+        except PlanError as error:
+            print(error, file=sys.stderr)
+            status = 2
+        else:
+            print(f"{path}: ok: {plan.title} ({len(plan.themes)} themes, {plan.rounds} rounds, {plan.total_minutes} min)")
+    return status
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="cafe", description="Run a World Café workshop in real time.")
+    commands = top.add_subparsers(dest="command", required=True)
+    for name, fn, help_text in (("serve", serve, "start the server"), ("demo", demo, "start the server with a live demo café")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--host", default=os.environ.get("CAFE_HOST", "0.0.0.0"), help="address to listen on (default 0.0.0.0: reachable from phones)")
+        command.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")), help="port (default $PORT or 5000)")
+        command.add_argument("--async-mode", choices=ASYNC_MODES, default=os.environ.get("CAFE_ASYNC_MODE", "eventlet"),
+                             help="server: eventlet (default), gevent or threading; also CAFE_ASYNC_MODE")
+        command.add_argument("--public-url", help="the URL phones use, when behind a proxy (also CAFE_PUBLIC_URL)")
+        command.add_argument("--verbose", action="store_true", help="log every request")
+        if name == "demo":
+            command.add_argument("--people", type=int, default=12, help="simulated participants (default 12)")
+        command.set_defaults(fn=fn)
+    command = commands.add_parser("import", help="create a café from a JSON export")
+    command.add_argument("file", help="the export file, or - for standard input")
+    command.add_argument("--public-url", help="the server's URL, to print a full host link")
+    command.set_defaults(fn=import_file)
+    command = commands.add_parser("init-db", help="create the database tables")
+    command.set_defaults(fn=init_db)
+    command = commands.add_parser("check-plan", help="check café plan files")
+    command.add_argument("files", nargs="+")
+    command.set_defaults(fn=check_plan)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,372 @@
+"""A café plan: themes, questions, rounds and cue cards, checked field by field from plain data."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+THEME_MODES = ("rotate", "fixed")
+MAX_THEMES = 12
+MAX_ROUNDS = 8
+MAX_ROUND_MINUTES = 90
+TABLE_SIZE_RANGE = (2, 12)
+MAX_HANDOVER_MINUTES = 10
+MAX_MIN_TABLES = 100
+
+_PLAN_FIELDS = (
+    "title", "purpose", "etiquette", "rounds", "round_minutes", "table_size",
+    "theme_mode", "handover_minutes", "min_tables", "host_cue", "themes",
+)
+_THEME_FIELDS = ("name", "description", "question", "questions")
+# Lone surrogates cannot be written to a UTF-8 plan file, so they are refused at the door.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One conversation theme: a name, a short description and its question(s)."""
+
+    name: str
+    description: str
+    questions: tuple[str, ...]
+
+    def question_for(self, round_no: int) -> str:
+        """The question for a 1-based round; a single question serves every round."""
+        index = min(max(round_no, 1), len(self.questions)) - 1
+        return self.questions[index]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a facilitator decides before the café starts."""
+
+    title: str
+    purpose: str
+    etiquette: tuple[str, ...]
+    themes: tuple[Theme, ...]
+    rounds: int
+    round_minutes: tuple[int, ...]
+    table_size: int
+    theme_mode: str
+    host_cue: tuple[str, ...]
+    handover_minutes: int = 2
+    min_tables: int = 0
+
+    def duration_s(self, round_no: int) -> int:
+        """Planned length of a 1-based round in seconds."""
+        if not 1 <= round_no <= self.rounds:
+            raise ValueError(f"round {round_no} is outside 1..{self.rounds}")
+        return self.round_minutes[round_no - 1] * 60
+
+    def theme_for(self, table_number: int, round_no: int) -> Theme:
+        """The theme discussed at a 1-based table in a 1-based round."""
+        count = len(self.themes)
+        if self.theme_mode == "fixed":
+            return self.themes[(table_number - 1) % count]
+        return self.themes[(table_number - 1 + round_no - 1) % count]
+
+    @property
+    def total_minutes(self) -> int:
+        """Conversation time over all rounds (moves and harvest not included)."""
+        return sum(self.round_minutes)
+
+
+class PlanError(ValueError):
+    """A plan that cannot be used, with where the problem is written."""
+
+    def __init__(self, message: str, *, source: str = "<plan>", line: int | None = None,
+                 field: str | None = None) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.field = field
+        where = source if line is None else f"{source}:{line}"
+        what = message if field is None else f"field '{field}': {message}"
+        super().__init__(f"{where}: {what}")
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Builds PlanErrors that know the source name and, given the raw text, the line."""
+
+    def __init__(self, source: str, text: str | None) -> None:
+        self.source = source
+        self.text = text
+
+    def error(self, field: str | None, message: str) -> PlanError:
+        line = _line_of(self.text, field) if self.text is not None and field else None
+        return PlanError(message, source=self.source, line=line, field=field)
+
+
+def _kind(value: object) -> str:
+    """How a facilitator would call a value's type."""
+    if isinstance(value, bool):
+        return "true/false"
+    names = {str: "text", int: "a whole number", float: "a decimal number",
+             list: "a list", dict: "a table"}
+    return names.get(type(value), "a date or time")
+
+
+def _reject_unknown(r: _Reader, data: dict, allowed: tuple[str, ...], prefix: str) -> None:
+    for key in data:
+        if key not in allowed:
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else f"; known fields: {', '.join(allowed)}"
+            raise r.error(f"{prefix}{key}", f"unknown field '{key}'{tip}")
+
+
+def _check_text(r: _Reader, value: object, field: str, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise r.error(field, f"must be text in quotes, not {_kind(value)}")
+    if not allow_empty and not value.strip():
+        raise r.error(field, "must not be empty")
+    if _SURROGATE.search(value):
+        raise r.error(field, "contains characters that are not valid text")
+    return value
+
+
+def _text(r: _Reader, data: dict, key: str, prefix: str = "", *, required: bool = True) -> str:
+    if key not in data:
+        if required:
+            raise r.error(f"{prefix}{key}", "missing (this field is required)")
+        return ""
+    return _check_text(r, data[key], f"{prefix}{key}", allow_empty=not required)
+
+
+def _text_list(r: _Reader, data: dict, key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise r.error(key, f"must be a list of texts like [\"...\", \"...\"], not {_kind(value)}")
+    return tuple(_check_text(r, item, f"{key}[{i}]") for i, item in enumerate(value, 1))
+
+
+def _check_int(r: _Reader, value: object, field: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise r.error(field, f"must be a whole number, not {_kind(value)}")
+    if not low <= value <= high:
+        raise r.error(field, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _int(r: _Reader, data: dict, key: str, low: int, high: int, default: int | None = None) -> int:
+    if key not in data:
+        if default is None:
+            raise r.error(key, "missing (this field is required)")
+        return default
+    return _check_int(r, data[key], key, low, high)
+
+
+def _round_minutes(r: _Reader, data: dict, rounds: int) -> tuple[int, ...]:
+    if "round_minutes" not in data:
+        raise r.error("round_minutes", f"missing: give one number or a list of {rounds}")
+    value = data["round_minutes"]
+    if isinstance(value, list):
+        if len(value) != rounds:
+            raise r.error("round_minutes", f"lists {len(value)} rounds but rounds = {rounds}")
+        return tuple(_check_int(r, v, f"round_minutes[{i}]", 1, MAX_ROUND_MINUTES)
+                     for i, v in enumerate(value, 1))
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise r.error("round_minutes", f"must be a whole number or a list of {rounds}, "
+                                       f"not {_kind(value)}")
+    return (_check_int(r, value, "round_minutes", 1, MAX_ROUND_MINUTES),) * rounds
+
+
+def _questions(r: _Reader, item: dict, prefix: str, rounds: int) -> tuple[str, ...]:
+    if "question" in item and "questions" in item:
+        raise r.error(prefix, "give either question or questions, not both")
+    if "question" in item:
+        return (_check_text(r, item["question"], f"{prefix}.question"),)
+    if "questions" not in item:
+        raise r.error(prefix, "missing: give question = \"...\" or questions = [\"...\", ...]")
+    value, field = item["questions"], f"{prefix}.questions"
+    if not isinstance(value, list):
+        raise r.error(field, f"must be a list of texts, not {_kind(value)}")
+    if len(value) not in (1, rounds):
+        raise r.error(field, f"needs 1 question or one per round ({rounds}), got {len(value)}")
+    return tuple(_check_text(r, q, f"{field}[{i}]") for i, q in enumerate(value, 1))
+
+
+def _themes(r: _Reader, data: dict, rounds: int) -> tuple[Theme, ...]:
+    if "themes" not in data:
+        raise r.error("themes", "missing: add at least one [[themes]] table")
+    value = data["themes"]
+    if not isinstance(value, list):
+        raise r.error("themes", f"must be [[themes]] tables, not {_kind(value)}")
+    if not 1 <= len(value) <= MAX_THEMES:
+        raise r.error("themes", f"needs between 1 and {MAX_THEMES} themes, got {len(value)}")
+    themes: list[Theme] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value, 1):
+        prefix = f"themes[{i}]"
+        if not isinstance(item, dict):
+            raise r.error(prefix, f"must be a table with a name and a question, not {_kind(item)}")
+        _reject_unknown(r, item, _THEME_FIELDS, f"{prefix}.")
+        name = _text(r, item, "name", f"{prefix}.")
+        key = name.strip().casefold()
+        if key in seen:
+            raise r.error(f"{prefix}.name", f"'{name}' is already the name of themes[{seen[key]}]")
+        seen[key] = i
+        description = _text(r, item, "description", f"{prefix}.", required=False)
+        themes.append(Theme(name, description, _questions(r, item, prefix, rounds)))
+    return tuple(themes)
+
+
+def plan_from_dict(data: dict, *, source: str = "<plan>", text: str | None = None) -> Plan:
+    """Check plain plan data (as parsed from TOML or JSON) and build a Plan, or raise PlanError."""
+    r = _Reader(source, text)
+    if not isinstance(data, dict):
+        raise r.error(None, f"a plan must be a table of fields, not {_kind(data)}")
+    _reject_unknown(r, data, _PLAN_FIELDS, "")
+    title = _text(r, data, "title")
+    purpose = _text(r, data, "purpose", required=False)
+    etiquette = _text_list(r, data, "etiquette")
+    rounds = _int(r, data, "rounds", 1, MAX_ROUNDS)
+    round_minutes = _round_minutes(r, data, rounds)
+    table_size = _int(r, data, "table_size", *TABLE_SIZE_RANGE)
+    theme_mode = _text(r, data, "theme_mode")
+    if theme_mode not in THEME_MODES:
+        raise r.error("theme_mode", f"must be \"rotate\" or \"fixed\", got \"{theme_mode}\"")
+    handover = _int(r, data, "handover_minutes", 0, MAX_HANDOVER_MINUTES, default=2)
+    min_tables = _int(r, data, "min_tables", 0, MAX_MIN_TABLES, default=0)
+    host_cue = _text_list(r, data, "host_cue")
+    themes = _themes(r, data, rounds)
+    return Plan(title=title, purpose=purpose, etiquette=etiquette, themes=themes, rounds=rounds,
+                round_minutes=round_minutes, table_size=table_size, theme_mode=theme_mode,
+                host_cue=host_cue, handover_minutes=handover, min_tables=min_tables)
+
+
+# ---------------------------------------------------------------- finding lines
+
+_PATH_PART = re.compile(r"([A-Za-z0-9_-]+)(?:\[(\d+)\])?")
+_KEY_LINE = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[=.]""")
+_HEADER_LINE = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]")
+
+
+def _unquote(name: str) -> str:
+    return name.strip().strip("\"'")
+
+
+def _scan(text: str) -> list[tuple[str, str, int, tuple[str, int] | None]]:
+    """(kind, name, line, section) for every key and header line, skipping multi-line strings."""
+    events: list[tuple[str, str, int, tuple[str, int] | None]] = []
+    section: tuple[str, int] | None = None
+    counts: dict[str, int] = {}
+    open_quote: str | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if open_quote:
+            if line.count(open_quote) % 2:
+                open_quote = None
+            continue
+        header = _HEADER_LINE.match(line)
+        key = _KEY_LINE.match(line)
+        if header:
+            name = _unquote(header.group(2))
+            counts[name] = counts.get(name, 0) + 1
+            section = (name, counts[name])
+            events.append(("header", name, number, None))
+        elif key:
+            name = next(g for g in key.groups() if g is not None)
+            events.append(("key", name, number, section))
+        for quote in ('"""', "'''"):
+            if line.count(quote) % 2:
+                open_quote = quote
+                break
+    return events
+
+
+def _line_of(text: str, field: str) -> int | None:
+    """1-based line where a dotted field path such as 'themes[2].questions' is written."""
+    parts = [_PATH_PART.fullmatch(p) for p in field.split(".")]
+    if not parts or not all(parts):
+        return None
+    name, index = parts[0].group(1), parts[0].group(2)
+    key = parts[1].group(1) if len(parts) > 1 else None
+    events = _scan(text)
+    if index is not None:
+        section = (name, int(index))
+        header = [line for kind, n, line, _ in events if kind == "header" and n == name]
+        if len(header) >= int(index):
+            found = [line for kind, n, line, sec in events
+                     if kind == "key" and sec == section and n == key]
+            return found[0] if found else header[int(index) - 1]
+    for kind, n, line, sec in events:
+        if kind == "key" and sec is None and n == name:
+            return line
+    for kind, n, line, _ in events:
+        if kind == "header" and (n == name or n.startswith(name + ".")):
+            return line
+    return None
+
+
+# ---------------------------------------------------------------- writing
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """Plain, JSON-safe data that plan_from_dict turns back into the same Plan."""
+    return {
+        "title": plan.title,
+        "purpose": plan.purpose,
+        "etiquette": list(plan.etiquette),
+        "rounds": plan.rounds,
+        "round_minutes": list(plan.round_minutes),
+        "table_size": plan.table_size,
+        "theme_mode": plan.theme_mode,
+        "handover_minutes": plan.handover_minutes,
+        "min_tables": plan.min_tables,
+        "host_cue": list(plan.host_cue),
+        "themes": [{"name": t.name, "description": t.description, "questions": list(t.questions)}
+                   for t in plan.themes],
+    }
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b",
+            "\f": "\\f"}
+
+
+def _toml_str(value: str) -> str:
+    """A TOML basic string; control characters are escaped because TOML forbids them raw."""
+    out = []
+    for ch in value:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_list(key: str, values: tuple[str, ...]) -> list[str]:
+    if not values:
+        return [f"{key} = []"]
+    return [f"{key} = ["] + [f"    {_toml_str(v)}," for v in values] + ["]"]
+
+
+def plan_to_toml(plan: Plan) -> str:
+    """The plan as a TOML plan file (the format described in sessions/README.md)."""
+    minutes = plan.round_minutes
+    same = len(set(minutes)) == 1
+    lines = [
+        "# World Café plan -- the format is described in sessions/README.md",
+        f"title = {_toml_str(plan.title)}",
+        f"purpose = {_toml_str(plan.purpose)}",
+        f"rounds = {plan.rounds}",
+        f"round_minutes = {minutes[0] if same else '[' + ', '.join(map(str, minutes)) + ']'}",
+        f"table_size = {plan.table_size}",
+        f"theme_mode = {_toml_str(plan.theme_mode)}",
+        f"handover_minutes = {plan.handover_minutes}",
+    ]
+    if plan.min_tables:
+        lines.append(f"min_tables = {plan.min_tables}")
+    lines += _toml_list("etiquette", plan.etiquette) + _toml_list("host_cue", plan.host_cue)
+    for theme in plan.themes:
+        lines += ["", "[[themes]]", f"name = {_toml_str(theme.name)}",
+                  f"description = {_toml_str(theme.description)}"]
+        if len(theme.questions) == 1:
+            lines.append(f"question = {_toml_str(theme.questions[0])}")
+        else:
+            lines += _toml_list("questions", theme.questions)
+    return "\n".join(lines) + "\n"

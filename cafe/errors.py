@@ -1,0 +1,32 @@
+"""Errors a use case can refuse with; each maps to an error reply code in docs/protocol.md."""
+from __future__ import annotations
+
+
+class CafeError(Exception):
+    """A refused request. Nothing has been changed when one is raised."""
+
+    code = "invalid"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def reply(self) -> dict[str, object]:
+        """The acknowledgement payload for a socket event."""
+        return {"ok": False, "error": self.code, "message": self.message}
+
+
+class Invalid(CafeError):
+    code = "invalid"
+
+
+class Forbidden(CafeError):
+    code = "forbidden"
+
+
+class NotFound(CafeError):
+    code = "not_found"
+
+
+class Conflict(CafeError):
+    code = "conflict"

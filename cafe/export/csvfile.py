@@ -1,0 +1,46 @@
+"""The café's insights as CSV, one row per insight, safe to open in a spreadsheet."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import Any
+
+COLUMNS = ("cafe", "round", "table", "theme", "perspective", "author", "resonance", "posted_at", "text")
+NOT_QUOTED = "(not quoted at the author's request)"
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A value a spreadsheet will show as text, never evaluate."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def render_csv(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+    """CSV text; perspectives stay as keys and a do_not_quote insight's text is withheld."""
+    del labels  # CSV keeps the stable keys so it can be analysed and joined on
+    code = data.get("cafe", {}).get("code", "")
+    tables = {t["number"]: t["label"] for t in data.get("tables", [])}
+    people = {p["id"]: p for p in data.get("participants", [])}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    ordered = sorted(data.get("insights", []), key=lambda i: (i.get("round", 0), i.get("table", 0), i.get("posted_at", "")))
+    for insight in ordered:
+        person = people.get(insight.get("participant_id"), {})
+        row = (
+            code,
+            insight.get("round"),
+            tables.get(insight.get("table"), insight.get("table")),
+            insight.get("theme", ""),
+            person.get("perspective") or "",
+            person.get("name") or "anonymous",
+            insight.get("resonance", 0),
+            insight.get("posted_at", ""),
+            NOT_QUOTED if insight.get("do_not_quote") else insight.get("text", ""),
+        )
+        writer.writerow([cell(value) for value in row])
+    return out.getvalue()

@@ -1,0 +1,103 @@
+"""The café report as Markdown, safe to paste into any Markdown renderer."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from cafe.export.report import Quote, Report, build_report
+
+# Backslash-escaping punctuation keeps user text literal: no raw HTML, links, emphasis or headings.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")
+_SPACE = re.compile(r"\s+")
+
+
+def md(text: str) -> str:
+    """User text as one literal Markdown line."""
+    return _SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(text)).strip())
+
+
+def _quote_line(quote: Quote) -> str:
+    return f"“{md(quote.text)}” — {md(quote.provenance)}"
+
+
+def _counts_line(counts: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{md(label)}: {n}" for label, n in counts) or _("none given")
+
+
+def _head(report: Report) -> list[str]:
+    lines = [f"# {md(report.title)}", ""]
+    if report.date:
+        lines += [f"{_('Date')}: {md(report.date)} · {_('Code')}: {md(report.code)}", ""]
+    if report.purpose:
+        lines += [f"> {md(report.purpose)}", ""]
+    lines += [
+        f"## {_('In figures')}", "",
+        f"- {_('Participants')}: {report.participant_count}",
+        f"- {_('Insights')}: {report.insight_count}",
+        f"- {_('Perspectives in the room')}: {_counts_line(report.perspectives)}",
+        "",
+    ]
+    return lines
+
+
+def _themes(report: Report) -> list[str]:
+    lines: list[str] = []
+    for theme in report.themes:
+        lines += [f"## {md(theme.name)}", "",
+                  ngettext("%(num)d insight", "%(num)d insights", theme.insight_count), ""]
+        if theme.subthemes:
+            lines += [f"### {_('Sub-themes')}", ""]
+            for sub in theme.subthemes:
+                count = ngettext("%(num)d insight", "%(num)d insights", sub.count)
+                lines.append(f"- **{md(sub.label)}** ({count})")
+                if sub.quote:
+                    lines.append(f"  - {_quote_line(sub.quote)}")
+            lines.append("")
+        if theme.top:
+            lines += [f"### {_('Most resonating insights')}", ""]
+            for quote in theme.top:
+                resonance = ngettext("%(num)d resonance", "%(num)d resonances", quote.resonance)
+                lines.append(f"1. {_quote_line(quote)} ({resonance})")
+            lines.append("")
+        lines += [f"{_('Perspectives')}: {_counts_line(theme.perspectives)}", ""]
+    return lines
+
+
+def _chains(report: Report) -> list[str]:
+    if not report.chains:
+        return []
+    lines = [f"## {_('Hand-over chains')}", ""]
+    for chain in report.chains:
+        lines += [f"### {_('Table %(label)s', label=md(chain.table_label))}", ""]
+        for handover in chain.handovers:
+            lines.append(f"- {_('Round %(n)s', n=handover.round)} · {md(handover.theme)}")
+            lines += [f"  - {md(bullet)}" for bullet in handover.bullets]
+        lines.append("")
+    return lines
+
+
+def _appendix(report: Report) -> list[str]:
+    lines = [f"## {_('Appendix: all insights')}", ""]
+    for rnd in report.appendix:
+        lines += [f"### {_('Round %(n)s', n=rnd.round)}", ""]
+        for table in rnd.tables:
+            lines += [f"#### {_('Table %(label)s', label=md(table.table_label))} · {md(table.theme)}", ""]
+            for item in table.insights:
+                text = md(item.text) if item.text is not None else "*" + _("(not quoted at the author's request)") + "*"
+                who = md(item.author) + (f", {md(item.perspective)}" if item.perspective else "")
+                resonance = ngettext("%(num)d resonance", "%(num)d resonances", item.resonance)
+                lines.append(f"- {text} — {who} ({resonance})")
+            lines.append("")
+    return lines
+
+
+def render_markdown(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+    """The whole report as Markdown text."""
+    report = build_report(data, labels)
+    lines = _head(report) + _themes(report) + _chains(report) + _appendix(report)
+    lines.append(f"_{_('Exported from cafe on %(at)s', at=md(report.exported_at))}_")
+    return "\n".join(lines) + "\n"

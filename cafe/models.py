@@ -1,0 +1,123 @@
+"""Database rows. Café state lives here, never only in a process's memory."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CafeRow(Base):
+    """One café: its plan, its stage and the current round's stored clock."""
+
+    __tablename__ = "cafes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True, index=True)
+    host_token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    plan: Mapped[dict] = mapped_column(JSON)
+    stage: Mapped[str] = mapped_column(String(16), default="rounds")
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="ready")
+    duration_s: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    remaining_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TableRow(Base):
+    """A table of the café; its host stays at it for the whole café."""
+
+    __tablename__ = "tables"
+    __table_args__ = (UniqueConstraint("cafe_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    host_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), nullable=True)
+
+
+class ParticipantRow(Base):
+    """A person at the café, known only by a token on their phone."""
+
+    __tablename__ = "participants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    name: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    perspective: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SeatRow(Base):
+    """Where a person sits in one round; the next round's rows are the planned rotation."""
+
+    __tablename__ = "seats"
+    __table_args__ = (UniqueConstraint("participant_id", "round"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer)
+    table_number: Mapped[int] = mapped_column(Integer)
+
+
+class InsightRow(Base):
+    """An insight posted at a table; its id is made on the phone so a resend is stored once."""
+
+    __tablename__ = "insights"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer)
+    table_number: Mapped[int] = mapped_column(Integer)
+    theme: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    do_not_quote: Mapped[bool] = mapped_column(Boolean, default=False)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ResonanceRow(Base):
+    """One person's "resonates" on one insight; the key makes it once per person."""
+
+    __tablename__ = "resonances"
+    insight_id: Mapped[str] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+
+
+class HandoverRow(Base):
+    """A table host's hand-over for the next round's newcomers; one per table and round."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (UniqueConstraint("cafe_id", "round", "table_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    table_number: Mapped[int] = mapped_column(Integer)
+    host_participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), nullable=True)
+    bullets: Mapped[list] = mapped_column(JSON)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NudgeRow(Base):
+    """A broadcast message from the facilitator."""
+
+    __tablename__ = "nudges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RoundLogRow(Base):
+    """When each round really started and ended, for the record."""
+
+    __tablename__ = "round_log"
+    __table_args__ = (UniqueConstraint("cafe_id", "round"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,65 @@
+"""Creating a café and letting people join it."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cafe import store
+from cafe.domain.perspective import is_perspective
+from cafe.domain.plan import Plan, plan_to_dict
+from cafe.errors import Invalid
+from cafe.models import CafeRow, ParticipantRow, TableRow
+from cafe.services import seating
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def new_code(session: Session) -> str:
+    """A short join code nobody else uses; no 0/O or 1/I/L to misread on a projector."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if session.scalar(select(CafeRow.id).where(CafeRow.code == code)) is None:
+            return code
+
+
+def create_cafe(session: Session, plan: Plan, now: datetime) -> tuple[CafeRow, str]:
+    """Create a café from a plan; returns it with the secret host token (shown once)."""
+    host_token = secrets.token_urlsafe(24)
+    cafe = CafeRow(
+        code=new_code(session),
+        host_token_hash=store.token_hash(host_token),
+        title=plan.title,
+        plan=plan_to_dict(plan),
+        stage="rounds",
+        round=1,
+        status="ready",
+        duration_s=plan.duration_s(1),
+        created_at=now,
+    )
+    session.add(cafe)
+    session.flush()
+    for number in range(1, max(1, plan.min_tables) + 1):
+        session.add(TableRow(cafe_id=cafe.id, number=number))
+    session.flush()
+    return cafe, host_token
+
+
+def join(session: Session, cafe: CafeRow, name: str, perspective: str, now: datetime) -> tuple[ParticipantRow, str]:
+    """Add a person (name and perspective optional) and seat them; returns the phone's token."""
+    name = " ".join(name.split())
+    if len(name) > 40:
+        raise Invalid("A display name has at most 40 characters.")
+    if perspective and not is_perspective(perspective):
+        raise Invalid("Unknown perspective.")
+    token = secrets.token_urlsafe(24)
+    person = ParticipantRow(
+        cafe_id=cafe.id, token_hash=store.token_hash(token), name=name or None, perspective=perspective or None, joined_at=now
+    )
+    session.add(person)
+    session.flush()
+    seating.seat_newcomer(session, cafe, person.id)
+    return person, token

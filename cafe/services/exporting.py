@@ -1,0 +1,129 @@
+"""The whole café as one JSON-safe record, its renderings, and reading it back."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cafe import presenters, store
+from cafe.domain.plan import plan_from_dict
+from cafe.errors import Invalid
+from cafe.models import (
+    CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow, RoundLogRow, SeatRow, TableRow,
+)
+from cafe.services import cafes, harvesting
+from cafe.services.views import Snapshot
+
+FORMAT = "cafe-export/1"
+
+
+def export_data(snap: Snapshot) -> dict[str, Any]:
+    """Everything about the café (format cafe-export/1; `cafe import` reads it back)."""
+    db, cafe = snap.session, snap.row
+    hosts = store.hosts(db, cafe)
+    host_of = {pid: number for number, pid in hosts.items()}
+    seats = db.query(SeatRow).filter(SeatRow.cafe_id == cafe.id).order_by(SeatRow.round, SeatRow.participant_id).all()
+    log = db.query(RoundLogRow).filter(RoundLogRow.cafe_id == cafe.id).order_by(RoundLogRow.round).all()
+    resonances = (
+        db.query(ResonanceRow).join(InsightRow, InsightRow.id == ResonanceRow.insight_id).filter(InsightRow.cafe_id == cafe.id).all()
+    )
+    nudges = db.query(NudgeRow).filter(NudgeRow.cafe_id == cafe.id).order_by(NudgeRow.id).all()
+    return {
+        "format": FORMAT,
+        "exported_at": snap.now.isoformat(),
+        "cafe": {"code": cafe.code, "title": cafe.title, "purpose": snap.plan.purpose, "created_at": presenters.iso(cafe.created_at),
+                 "stage": cafe.stage, "round": cafe.round, "rounds": snap.plan.rounds, "status": cafe.status},
+        "plan": dict(cafe.plan),
+        "tables": [{"number": t.number, "label": presenters.table_label(t.number)} for t in snap.tables],
+        "participants": [
+            {"id": p.id, "name": p.name, "perspective": p.perspective, "host_of": host_of.get(p.id), "joined_at": presenters.iso(p.joined_at)}
+            for p in snap.people.values()
+        ],
+        "seats": [{"participant_id": s.participant_id, "round": s.round, "table": s.table_number} for s in seats],
+        "rounds_log": [{"round": r.round, "started_at": presenters.iso(r.started_at), "ended_at": presenters.iso(r.ended_at)} for r in log],
+        "insights": [
+            {"id": i.id, "participant_id": i.participant_id, "round": i.round, "table": i.table_number, "theme": i.theme,
+             "text": i.text, "do_not_quote": i.do_not_quote, "posted_at": presenters.iso(i.posted_at),
+             "resonance": snap.resonance.get(i.id, 0)}
+            for i in snap.insights
+        ],
+        "resonances": [{"insight_id": r.insight_id, "participant_id": r.participant_id} for r in resonances],
+        "handovers": [
+            {"round": h.round, "table": h.table_number, "theme": snap.plan.theme_for(h.table_number, h.round).name,
+             "host_participant_id": h.host_participant_id, "bullets": list(h.bullets), "written_at": presenters.iso(h.written_at)}
+            for h in store.handovers(db, cafe)
+        ],
+        "nudges": [{"text": n.text, "at": presenters.iso(n.at)} for n in nudges],
+        "harvest": harvesting.harvest(snap),
+    }
+
+
+def render(fmt: str, data: dict[str, Any], labels: dict[str, str]) -> str:
+    """Markdown, CSV or printable HTML from the export record."""
+    from cafe.export import render_csv, render_html, render_markdown
+
+    if fmt == "md":
+        return render_markdown(data, labels=labels)
+    if fmt == "csv":
+        return render_csv(data)
+    return render_html(data, labels=labels)
+
+
+def _time(value: Any, field: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Invalid(f"{field}: not a time: {value!r}") from None
+
+
+def import_cafe(db: Session, data: Any, now: datetime) -> tuple[CafeRow, str]:
+    """Create a new café (new code, new host link) from an export record."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise Invalid(f"not a cafe export: 'format' must be {FORMAT!r}")
+    try:
+        plan = plan_from_dict(data["plan"], source="plan")
+        cafe, token = cafes.create_cafe(db, plan, _time(data["cafe"]["created_at"], "cafe.created_at") or now)
+        info = data["cafe"]
+        cafe.stage, cafe.round, cafe.status = info["stage"], int(info["round"]), info.get("status", "ended")
+        if cafe.status in ("running", "paused"):
+            cafe.status = "ended"  # a clock from another time means nothing here
+        cafe.duration_s = plan.duration_s(cafe.round)
+        db.query(TableRow).filter(TableRow.cafe_id == cafe.id).delete()
+        ids: dict[int, int] = {}
+        for p in data["participants"]:
+            row = ParticipantRow(cafe_id=cafe.id, token_hash=store.token_hash(f"imported:{cafe.id}:{p['id']}:{cafes.new_code(db)}"),
+                                 name=p.get("name"), perspective=p.get("perspective"), joined_at=_time(p.get("joined_at"), "joined_at") or now)
+            db.add(row)
+            db.flush()
+            ids[int(p["id"])] = row.id
+        host_by_table = {p["host_of"]: ids[int(p["id"])] for p in data["participants"] if p.get("host_of")}
+        for t in data["tables"]:
+            db.add(TableRow(cafe_id=cafe.id, number=int(t["number"]), host_id=host_by_table.get(t["number"])))
+        db.add_all(SeatRow(cafe_id=cafe.id, participant_id=ids[int(s["participant_id"])], round=int(s["round"]), table_number=int(s["table"]))
+                   for s in data["seats"])
+        db.add_all(RoundLogRow(cafe_id=cafe.id, round=int(r["round"]), started_at=_time(r.get("started_at"), "started_at"),
+                               ended_at=_time(r.get("ended_at"), "ended_at")) for r in data.get("rounds_log", []))
+        known = set()
+        for i in data["insights"]:
+            if db.get(InsightRow, i["id"]) is not None:
+                raise Invalid(f"insight {i['id']} already exists here (this café was imported before)")
+            known.add(i["id"])
+            db.add(InsightRow(id=i["id"], cafe_id=cafe.id, participant_id=ids[int(i["participant_id"])], round=int(i["round"]),
+                              table_number=int(i["table"]), theme=i["theme"], text=i["text"], do_not_quote=bool(i.get("do_not_quote")),
+                              posted_at=_time(i["posted_at"], "posted_at")))
+        db.flush()
+        db.add_all(ResonanceRow(insight_id=r["insight_id"], participant_id=ids[int(r["participant_id"])])
+                   for r in data.get("resonances", []) if r["insight_id"] in known)
+        db.add_all(HandoverRow(cafe_id=cafe.id, round=int(h["round"]), table_number=int(h["table"]),
+                               host_participant_id=ids.get(h.get("host_participant_id")), bullets=list(h["bullets"]),
+                               written_at=_time(h.get("written_at"), "written_at") or now) for h in data.get("handovers", []))
+        db.add_all(NudgeRow(cafe_id=cafe.id, text=n["text"], at=_time(n["at"], "at") or now) for n in data.get("nudges", []))
+        db.flush()
+    except (KeyError, TypeError, ValueError) as error:
+        if isinstance(error, Invalid):
+            raise
+        raise Invalid(f"malformed export: {error.__class__.__name__}: {error}") from None
+    return cafe, token

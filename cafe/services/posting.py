@@ -1,0 +1,102 @@
+"""What people say: insights, resonance, hand-overs and the facilitator's nudges."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cafe import presenters, store
+from cafe.errors import Conflict, Forbidden, NotFound
+from cafe.models import CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow
+from cafe.services import Broadcast
+
+OPEN_STATUSES = ("running", "paused", "ended")
+
+
+def _table_audience(cafe: CafeRow, round_no: int, table: int) -> list[tuple]:
+    return [("table", cafe.id, round_no, table), ("staff", cafe.id)]
+
+
+def post_insight(
+    session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str, text: str, do_not_quote: bool, now: datetime
+) -> tuple[InsightRow, bool, list[Broadcast]]:
+    """Store an insight at the poster's table, exactly once per id; returns (insight, duplicate, broadcasts)."""
+    existing = session.get(InsightRow, insight_id)
+    if existing is not None:
+        if existing.participant_id != person.id:
+            raise Conflict("That insight id is already taken.")
+        return existing, True, []
+    if cafe.stage != "rounds" or cafe.status not in OPEN_STATUSES:
+        raise Conflict("Insights can be posted once the round has started.")
+    table = store.seat_of(session, cafe, person.id, cafe.round)
+    if table is None:
+        raise Conflict("You have no seat in this round.")
+    plan = store.plan_of(cafe)
+    insight = InsightRow(
+        id=insight_id, cafe_id=cafe.id, participant_id=person.id, round=cafe.round, table_number=table,
+        theme=plan.theme_for(table, cafe.round).name, text=text, do_not_quote=do_not_quote, posted_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(insight)
+    except IntegrityError:
+        # The same id arrived twice at once (a resend racing the first send): one row wins.
+        existing = session.get(InsightRow, insight_id)
+        if existing is None or existing.participant_id != person.id:
+            raise Conflict("That insight id is already taken.") from None
+        return existing, True, []
+    payload = presenters.insight(insight, person, resonance=0)
+    return insight, False, [Broadcast("insight_posted", payload, a) for a in _table_audience(cafe, cafe.round, table)]
+
+
+def resonate(session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str) -> tuple[int, bool, list[Broadcast]]:
+    """Count one "resonates" per person and insight; returns (count, duplicate, broadcasts)."""
+    insight = session.get(InsightRow, insight_id)
+    if insight is None or insight.cafe_id != cafe.id:
+        raise NotFound("No such insight.")
+    if store.seat_of(session, cafe, person.id, insight.round) != insight.table_number:
+        raise Forbidden("You can only mark insights from your own table.")
+    duplicate = session.get(ResonanceRow, (insight_id, person.id)) is not None
+    if not duplicate:
+        try:
+            with session.begin_nested():
+                session.add(ResonanceRow(insight_id=insight_id, participant_id=person.id))
+        except IntegrityError:
+            duplicate = True
+    count = store.resonance_count(session, insight_id)
+    if duplicate:
+        return count, True, []
+    payload = {"insight_id": insight_id, "resonance": count}
+    audience = _table_audience(cafe, insight.round, insight.table_number)
+    return count, False, [Broadcast("insight_resonated", payload, a) for a in audience]
+
+
+def submit_handover(
+    session: Session, cafe: CafeRow, person: ParticipantRow, bullets: list[str], now: datetime
+) -> tuple[HandoverRow, list[Broadcast]]:
+    """Save the host's hand-over for this round's table (sending again replaces it)."""
+    if cafe.stage != "rounds":
+        raise Conflict("Rounds are over.")
+    table = store.seat_of(session, cafe, person.id, cafe.round)
+    hosts = store.hosts(session, cafe)
+    if table is None or hosts.get(table) != person.id:
+        raise Forbidden("Only the table host writes the hand-over.")
+    row = next((h for h in store.handovers(session, cafe, table) if h.round == cafe.round), None)
+    if row is None:
+        row = HandoverRow(cafe_id=cafe.id, round=cafe.round, table_number=table)
+        session.add(row)
+    row.host_participant_id = person.id
+    row.bullets = list(bullets)
+    row.written_at = now
+    session.flush()
+    plan = store.plan_of(cafe)
+    payload = presenters.handover(row, plan, person)
+    # The newcomers of the next round see it when they sit down; now only the staff and this table.
+    return row, [Broadcast("handover_submitted", payload, a) for a in _table_audience(cafe, cafe.round, table)]
+
+
+def nudge(session: Session, cafe: CafeRow, text: str, now: datetime) -> list[Broadcast]:
+    """A message from the facilitator to every screen."""
+    session.add(NudgeRow(cafe_id=cafe.id, text=text, at=now))
+    return [Broadcast("nudged", {"text": text, "at": now.isoformat()}, ("cafe", cafe.id))]

@@ -1,0 +1,102 @@
+"""The facilitator's round controls; the clock is stored, never kept in a process."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cafe import store
+from cafe.domain.timer import ClockError, RoundClock, RoundStatus
+from cafe.errors import Conflict
+from cafe.models import CafeRow, RoundLogRow
+from cafe.services import Broadcast, seating
+
+
+def _changed(cafe: CafeRow, reason: str) -> list[Broadcast]:
+    return [Broadcast("cafe_changed", {"reason": reason}, ("cafe", cafe.id))]
+
+
+def _apply(cafe: CafeRow, change) -> None:
+    if cafe.stage != "rounds":
+        raise Conflict("The café is in its harvest; rounds are over.")
+    try:
+        store.save_clock(cafe, change(store.clock_of(cafe)))
+    except ClockError as error:
+        raise Conflict(str(error).capitalize() + ".") from None
+
+
+def _log(session: Session, cafe: CafeRow) -> RoundLogRow:
+    row = session.scalar(select(RoundLogRow).where(RoundLogRow.cafe_id == cafe.id, RoundLogRow.round == cafe.round))
+    if row is None:
+        row = RoundLogRow(cafe_id=cafe.id, round=cafe.round)
+        session.add(row)
+    return row
+
+
+def start_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]:
+    """Start the ready round's timer (the first start also balances the tables)."""
+    _apply(cafe, lambda clock: clock.start(now))
+    if cafe.round == 1:
+        seating.balance_current_round(session, cafe)
+        seating.replan_next(session, cafe)
+    _log(session, cafe).started_at = now
+    return _changed(cafe, "round_started")
+
+
+def pause_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]:
+    """Freeze the time left."""
+    _apply(cafe, lambda clock: clock.pause(now))
+    return _changed(cafe, "round_paused")
+
+
+def resume_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]:
+    """Run the timer again from the time left."""
+    _apply(cafe, lambda clock: clock.resume(now))
+    return _changed(cafe, "round_resumed")
+
+
+def extend_round(session: Session, cafe: CafeRow, minutes: int, now: datetime) -> list[Broadcast]:
+    """Give the round more minutes."""
+    _apply(cafe, lambda clock: clock.extend(minutes * 60, now))
+    return _changed(cafe, "round_extended")
+
+
+def end_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]:
+    """Stop the round; hosts are asked for their hand-over if they have not written one."""
+    _apply(cafe, lambda clock: clock.end(now))
+    _log(session, cafe).ended_at = now
+    return _changed(cafe, "round_ended")
+
+
+def _end_if_needed(session: Session, cafe: CafeRow, now: datetime) -> None:
+    if cafe.status in (RoundStatus.RUNNING.value, RoundStatus.PAUSED.value):
+        end_round(session, cafe, now)
+
+
+def next_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]:
+    """Move everyone to their planned seats for the next round, which starts ready."""
+    plan = store.plan_of(cafe)
+    if cafe.stage != "rounds":
+        raise Conflict("The café is in its harvest; rounds are over.")
+    if cafe.round >= plan.rounds:
+        raise Conflict("This was the last round: start the harvest.")
+    if cafe.status == RoundStatus.READY.value:
+        raise Conflict("This round has not started yet.")
+    _end_if_needed(session, cafe, now)
+    seating.move_everyone_on(session, cafe)
+    store.save_clock(cafe, RoundClock(duration_s=plan.duration_s(cafe.round)))
+    seating.replan_next(session, cafe)
+    return _changed(cafe, "next_round")
+
+
+def start_harvest(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]:
+    """After the last round: the café moves to its harvest."""
+    plan = store.plan_of(cafe)
+    if cafe.stage == "harvest":
+        raise Conflict("The harvest has already started.")
+    if cafe.round < plan.rounds or cafe.status == RoundStatus.READY.value:
+        raise Conflict("The harvest starts after the last round.")
+    _end_if_needed(session, cafe, now)
+    cafe.stage = "harvest"
+    return _changed(cafe, "harvest_started")

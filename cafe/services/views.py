@@ -1,0 +1,147 @@
+"""Read-side use cases: each screen's state, built from the database alone."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cafe import presenters, store
+from cafe.domain.plan import Plan
+from cafe.models import CafeRow, InsightRow, ParticipantRow
+from cafe.services import harvesting
+
+QUIET_AFTER_S = 180
+
+
+class Snapshot:
+    """Everything about one café that the screens need, loaded once per request."""
+
+    def __init__(self, session: Session, cafe: CafeRow, now: datetime, join_url: str) -> None:
+        self.session, self.row, self.now, self.join_url = session, cafe, now, join_url
+        self.plan: Plan = store.plan_of(cafe)
+        self.people = {p.id: p for p in store.participants(session, cafe)}
+        self.tables = store.tables(session, cafe)
+        self.seats = store.seats(session, cafe, cafe.round)
+        self.insights = store.insights(session, cafe)
+        self.resonance = store.resonance_counts(session, cafe)
+        self.clock = store.clock_of(cafe)
+
+    def cafe(self) -> dict[str, Any]:
+        return presenters.cafe(
+            self.row, self.plan, self.clock.remaining(self.now), self.now, self.join_url, store.last_nudge(self.session, self.row)
+        )
+
+    def insight(self, row: InsightRow, viewer: ParticipantRow | None = None) -> dict[str, Any]:
+        mine = (row.participant_id == viewer.id) if viewer else None
+        return presenters.insight(row, self.people.get(row.participant_id), self.resonance.get(row.id, 0), mine)
+
+    def members(self, number: int) -> list[ParticipantRow]:
+        return [self.people[pid] for pid, n in sorted(self.seats.items()) if n == number and pid in self.people]
+
+    def table_states(self, with_members: bool = True) -> list[dict[str, Any]]:
+        counts: dict[int, int] = defaultdict(int)
+        last: dict[int, datetime] = {}
+        for row in self.insights:
+            if row.round == self.row.round:
+                counts[row.table_number] += 1
+                last[row.table_number] = store.utc(row.posted_at)
+        return [
+            presenters.table(
+                t, self.plan, self.row.round, self.members(t.number), counts[t.number], last.get(t.number),
+                self._quiet(last.get(t.number)), with_members,
+            )
+            for t in self.tables
+        ]
+
+    def _quiet(self, last_at: datetime | None) -> bool:
+        """A running round with no insight from the table for a while (3 minutes, or a third of the round)."""
+        if self.row.status != "running":
+            return False
+        started = self.clock.deadline and self.clock.deadline.timestamp() - self.clock.duration_s
+        reference = last_at.timestamp() if last_at else started
+        if reference is None:
+            return False
+        return self.now.timestamp() - reference >= min(QUIET_AFTER_S, self.clock.duration_s / 3)
+
+    def handovers(self, table_number: int | None = None) -> list[dict[str, Any]]:
+        return [
+            presenters.handover(h, self.plan, self.people.get(h.host_participant_id))
+            for h in store.handovers(self.session, self.row, table_number)
+        ]
+
+    def harvest(self) -> dict[str, Any] | None:
+        if self.row.stage != "harvest":
+            return None
+        return harvesting.harvest(self)
+
+
+def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's whole picture."""
+    next_seats = store.seats(snap.session, snap.row, snap.row.round + 1) if snap.row.round < snap.plan.rounds else None
+    hosts = store.hosts(snap.session, snap.row)
+    host_of = {pid: number for number, pid in hosts.items()}
+    return {
+        "role": "facilitator",
+        "cafe": snap.cafe(),
+        "tables": snap.table_states(),
+        "insights": [snap.insight(i) for i in snap.insights],
+        "handovers": snap.handovers(),
+        "participants": [
+            {**presenters.person(p), "table": snap.seats.get(p.id), "is_host": p.id in host_of} for p in snap.people.values()
+        ],
+        "next_seating": [{"participant_id": pid, "table": n} for pid, n in sorted(next_seats.items())] if next_seats else None,
+        "harvest": snap.harvest(),
+        "urls": urls,
+    }
+
+
+def wall_state(snap: Snapshot) -> dict[str, Any]:
+    """The projector: no names of tables' members, and nothing marked "do not quote me"."""
+    return {
+        "role": "wall",
+        "cafe": snap.cafe(),
+        "tables": snap.table_states(with_members=False),
+        "insights": [snap.insight(i) for i in snap.insights if not i.do_not_quote],
+        "harvest": snap.harvest(),
+    }
+
+
+def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
+    """One phone's view: my table, its talk, my hand-over duty, where I go next."""
+    round_no = snap.row.round
+    number = snap.seats.get(me.id)
+    tables = {t["number"]: t for t in snap.table_states()}
+    hosts = store.hosts(snap.session, snap.row)
+    is_host = number is not None and hosts.get(number) == me.id
+    mine = [snap.insight(i, me) for i in snap.insights if i.round == round_no and i.table_number == number]
+    table_handovers = snap.handovers(number) if number is not None else []
+    my_handover = next((h for h in table_handovers if h["round"] == round_no), None)
+    itinerary = []
+    for r in range(1, snap.plan.rounds + 1):
+        seat = snap.seats.get(me.id) if r == round_no else store.seat_of(snap.session, snap.row, me.id, r)
+        if seat is not None:
+            itinerary.append({"round": r, "table": seat, "table_label": presenters.table_label(seat),
+                              "theme": snap.plan.theme_for(seat, r).name})
+    upcoming = next((step for step in itinerary if step["round"] == round_no + 1), None)
+    remaining = snap.clock.remaining(snap.now)
+    lead = snap.plan.handover_minutes * 60
+    due = (
+        is_host and my_handover is None and snap.row.stage == "rounds"
+        and (snap.row.status == "ended" or (snap.row.status in ("running", "paused") and remaining <= lead))
+    )
+    return {
+        "role": "participant",
+        "cafe": snap.cafe(),
+        "me": {**presenters.person(me), "is_host": is_host},
+        "table": tables.get(number),
+        "insights": mine,
+        "resonated": sorted(store.resonated_by(snap.session, me.id)),
+        "handovers": [h for h in reversed(table_handovers) if h["round"] < round_no],
+        "my_handover": my_handover,
+        "handover_due": due,
+        "next": {**upcoming, "stay": upcoming["table"] == number} if upcoming else None,
+        "itinerary": itinerary,
+        "harvest": snap.harvest(),
+    }

@@ -1,0 +1,70 @@
+"""What every handler shares: the caller's identity, transactions, replies and emits."""
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request, session
+
+from cafe import store
+from cafe.db import transaction
+from cafe.errors import CafeError, Forbidden
+from cafe.extensions import socketio
+from cafe.services import Broadcast, utcnow
+from cafe.sockets import rooms
+
+log = logging.getLogger(__name__)
+
+
+def join_url(code: str) -> str:
+    """The URL phones use to join, as they will reach this server."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return f"{base}/j/{code}"
+
+
+def emit_all(broadcasts: list[Broadcast]) -> None:
+    """Emit after the transaction committed, so no screen hears of a change that was rolled back."""
+    for item in broadcasts:
+        targets = rooms.for_audience(item.audience)
+        if item.event == "insight_posted" and item.payload.get("do_not_quote"):
+            # The projector never shows an insight its author asked not to be quoted.
+            targets = [t for t in targets if not t.endswith(":wall")]
+        for room in targets:
+            socketio.emit(item.event, item.payload, to=room)
+
+
+def handler(role: str, event: str) -> Callable:
+    """Register a socket event for one role; the wrapped function gets (db_session, cafe, data)
+    plus the participant for participants, and returns (reply dict, broadcasts)."""
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(data: Any = None) -> dict[str, Any]:
+            if session.get("role") != role:
+                return Forbidden(f"Only the {role} may send {event}.").reply()
+            try:
+                with transaction() as db:
+                    cafe = store.cafe_by_code(db, session["code"])
+                    args = [db, cafe]
+                    if role == "participant":
+                        args.append(store.participant(db, cafe, session["participant_id"]))
+                    reply, broadcasts = fn(*args, data)
+            except CafeError as error:
+                return error.reply()
+            except Exception:  # a bug must not take the connection down; the transaction rolled back
+                log.exception("socket event %s failed", event)
+                return {"ok": False, "error": "server_error", "message": "Something went wrong on the server."}
+            emit_all(broadcasts)
+            return {"ok": True, **reply}
+
+        socketio.on_event(event, wrapper)
+        return wrapper
+
+    return decorate
+
+
+def now():
+    """The services' clock (kept here so handlers read one clock)."""
+    return utcnow()

@@ -1,0 +1,39 @@
+"""Events a participant's phone sends."""
+from __future__ import annotations
+
+from typing import Any
+
+from cafe import presenters, store
+from cafe import validation as check
+from cafe.services import posting
+from cafe.sockets.common import handler, now
+
+
+@handler("participant", "post_insight")
+def post_insight(db, cafe, me, data: Any):
+    """A phone posts an insight; its table's phones, the dashboard and the wall get insight_posted."""
+    data = check.payload(data, {"id", "text", "do_not_quote"})
+    insight_id = check.client_id(data, "id")
+    text = check.text(data, "text", max_len=500, multiline=True)
+    row, duplicate, broadcasts = posting.post_insight(db, cafe, me, insight_id, text, check.flag(data, "do_not_quote"), now())
+    author = me if row.participant_id == me.id else None
+    payload = presenters.insight(row, author, store.resonance_count(db, row.id), mine=True)
+    return {"insight": payload, "duplicate": duplicate}, broadcasts
+
+
+@handler("participant", "resonate")
+def resonate(db, cafe, me, data: Any):
+    """A phone marks an insight of its table; the same rooms get insight_resonated."""
+    data = check.payload(data, {"insight_id"})
+    insight_id = check.client_id(data, "insight_id")
+    count, duplicate, broadcasts = posting.resonate(db, cafe, me, insight_id)
+    return {"insight_id": insight_id, "resonance": count, "duplicate": duplicate}, broadcasts
+
+
+@handler("participant", "submit_handover")
+def submit_handover(db, cafe, me, data: Any):
+    """The table host sends the hand-over; the dashboard and the table's phones get handover_submitted."""
+    data = check.payload(data, {"bullets"})
+    bullets = check.text_list(data, "bullets", min_items=1, max_items=5, max_len=200)
+    row, broadcasts = posting.submit_handover(db, cafe, me, bullets, now())
+    return {"handover": presenters.handover(row, store.plan_of(cafe), me)}, broadcasts

@@ -1,0 +1,34 @@
+"""Every Socket.IO room name, in one place."""
+from __future__ import annotations
+
+
+def cafe(cafe_id: int) -> str:
+    """Every screen of a café."""
+    return f"cafe:{cafe_id}"
+
+
+def facilitator(cafe_id: int) -> str:
+    return f"cafe:{cafe_id}:facilitator"
+
+
+def wall(cafe_id: int) -> str:
+    return f"cafe:{cafe_id}:wall"
+
+
+def table(cafe_id: int, round_no: int, number: int) -> str:
+    """The phones seated at one table in one round."""
+    return f"cafe:{cafe_id}:r{round_no}:t{number}"
+
+
+def for_audience(audience: tuple) -> list[str]:
+    """Rooms for a services.Broadcast audience."""
+    kind, cafe_id, *rest = audience
+    if kind == "cafe":
+        return [cafe(cafe_id)]
+    if kind == "staff":
+        return [facilitator(cafe_id), wall(cafe_id)]
+    if kind == "facilitator":
+        return [facilitator(cafe_id)]
+    if kind == "table":
+        return [table(cafe_id, *rest)]
+    raise ValueError(f"unknown audience {audience!r}")

@@ -1,0 +1,92 @@
+"""Connecting, re-syncing and leaving: who the caller is and which rooms it listens in."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, session
+from flask_socketio import join_room, leave_room
+
+from cafe import store
+from cafe.db import transaction
+from cafe.errors import CafeError
+from cafe.extensions import socketio
+from cafe.services import views
+from cafe.sockets import rooms
+from cafe.sockets.common import join_url, now
+from cafe.web.links import facilitator_urls
+
+
+def _identify(auth: dict[str, Any]) -> None:
+    """Check the connection's credentials and remember them for this socket."""
+    role = auth.get("role")
+    with transaction() as db:
+        if role == "facilitator":
+            token = auth.get("host_token")
+            if not isinstance(token, str):
+                raise ConnectionRefusedError("host_token is missing")
+            cafe = store.cafe_by_host_token(db, token)
+            session.update(role=role, code=cafe.code, cafe_id=cafe.id, host_token=token)
+        elif role in ("participant", "wall"):
+            code = auth.get("code")
+            if not isinstance(code, str):
+                raise ConnectionRefusedError("code is missing")
+            cafe = store.cafe_by_code(db, code)
+            session.update(role=role, code=cafe.code, cafe_id=cafe.id)
+            if role == "participant":
+                token = auth.get("participant_token") or request.cookies.get(f"cafe_{cafe.code}")
+                if not isinstance(token, str):
+                    raise ConnectionRefusedError("participant_token is missing")
+                session["participant_id"] = store.participant_by_token(db, cafe, token).id
+        else:
+            raise ConnectionRefusedError("role must be facilitator, participant or wall")
+
+
+def _state() -> dict[str, Any]:
+    """Build the caller's state and move it into the rooms that state implies."""
+    with transaction() as db:
+        cafe = store.cafe_by_code(db, session["code"])
+        snap = views.Snapshot(db, cafe, now(), join_url(cafe.code))
+        role = session["role"]
+        if role == "facilitator":
+            state = views.facilitator_state(snap, facilitator_urls(session["host_token"], cafe.code))
+            wanted = {rooms.cafe(cafe.id), rooms.facilitator(cafe.id)}
+        elif role == "wall":
+            state = views.wall_state(snap)
+            wanted = {rooms.cafe(cafe.id), rooms.wall(cafe.id)}
+        else:
+            me = store.participant(db, cafe, session["participant_id"])
+            state = views.participant_state(snap, me)
+            wanted = {rooms.cafe(cafe.id)}
+            if state["table"] is not None:
+                wanted.add(rooms.table(cafe.id, cafe.round, state["table"]["number"]))
+    joined = set(session.get("rooms", []))
+    for room in joined - wanted:
+        leave_room(room)
+    for room in wanted - joined:
+        join_room(room)
+    session["rooms"] = sorted(wanted)
+    return state
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    """Any client connects with its identity in `auth`; it is answered with `state` alone."""
+    if not isinstance(auth, dict):
+        raise ConnectionRefusedError("auth must be an object with a role")
+    try:
+        _identify(auth)
+        state = _state()
+    except CafeError as error:
+        raise ConnectionRefusedError(error.message) from None
+    socketio.emit("state", state, to=request.sid)
+
+
+@socketio.on("sync")
+def on_sync(data: Any = None) -> dict[str, Any]:
+    """Any client asks for its state again (after cafe_changed or a reconnect)."""
+    if "role" not in session:
+        return {"ok": False, "error": "forbidden", "message": "Not connected to a café."}
+    try:
+        return {"ok": True, "state": _state()}
+    except CafeError as error:
+        return error.reply()

@@ -1,0 +1,121 @@
+/* Helpers shared by every screen: strings, socket connection, countdown, DOM building.
+   User text only ever reaches the page through textContent (see el()). */
+'use strict';
+
+window.Cafe = (function () {
+  function strings() {
+    const node = document.getElementById('strings');
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  function pageData() {
+    const node = document.getElementById('page-data');
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  /* el('li', {class: 'x', 'data-id': 3}, 'text', childNode) */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === 'class') node.className = value;
+      else if (key === 'text') node.textContent = value;
+      else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? '' : value);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function formatSeconds(total) {
+    const sign = total < 0 ? '-' : '';
+    const s = Math.abs(Math.round(total));
+    const m = Math.floor(s / 60);
+    return `${sign}${m}:${String(s % 60).padStart(2, '0')}`;
+  }
+
+  /* The server sends remaining_s measured at the moment it answered; we count from the moment we
+     received it, so a phone with a wrong clock still shows the right time. */
+  class Countdown {
+    constructor(onTick) {
+      this.onTick = onTick;
+      this.cafe = null;
+      this.receivedAt = 0;
+      this.timer = setInterval(() => this.tick(), 1000);
+    }
+    update(cafe) {
+      this.cafe = cafe;
+      this.receivedAt = performance.now();
+      this.tick();
+    }
+    remaining() {
+      if (!this.cafe) return null;
+      if (this.cafe.status === 'running') {
+        return this.cafe.remaining_s - (performance.now() - this.receivedAt) / 1000;
+      }
+      return this.cafe.remaining_s;
+    }
+    tick() {
+      if (this.cafe) this.onTick(this.remaining(), this.cafe);
+    }
+  }
+
+  /* Connects with the given auth, renders every state, re-syncs on cafe_changed and after
+     reconnects, and reflects the connection in an element with data-connection. */
+  function connect(auth, handlers) {
+    const s = strings();
+    const socket = io({ auth, transports: ['websocket', 'polling'], reconnectionDelayMax: 5000 });
+    const status = document.querySelector('[data-connection]');
+    function show(state, text) {
+      if (!status) return;
+      status.dataset.state = state;
+      status.textContent = text;
+    }
+    function sync() {
+      socket.timeout(10000).emit('sync', {}, (err, reply) => {
+        if (!err && reply && reply.ok) handlers.state(reply.state);
+      });
+    }
+    socket.on('connect', () => show('online', s.connected || 'Connected'));
+    socket.on('disconnect', () => show('offline', s.reconnecting || 'Reconnecting…'));
+    socket.on('connect_error', (err) => {
+      show('offline', (err && err.message) || s.reconnecting || 'Reconnecting…');
+      if (handlers.refused && err && err.message && !socket.active) handlers.refused(err.message);
+    });
+    socket.on('state', handlers.state);
+    socket.on('cafe_changed', sync);
+    for (const [name, fn] of Object.entries(handlers)) {
+      if (!['state', 'refused'].includes(name)) socket.on(name, fn);
+    }
+    /* Emit with an acknowledgement; callback(reply) always gets {ok, ...}. */
+    function send(event, payload, callback) {
+      socket.timeout(10000).emit(event, payload || {}, (err, reply) => {
+        if (err) reply = { ok: false, error: 'timeout', message: s.timeout || 'No answer from the server. Try again.' };
+        if (callback) callback(reply);
+      });
+    }
+    return { socket, send, sync };
+  }
+
+  function announce(text) {
+    const region = document.getElementById('announcer');
+    if (!region) return;
+    region.textContent = '';
+    setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  return { strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce };
+})();

@@ -1,0 +1,380 @@
+/* Facilitator dashboard: round controls, nudges, tables, people, harvest.
+   Renders every `state` in full; insights and hand-overs arrive one by one in between.
+   User text only ever reaches the page through textContent (Cafe.el). */
+'use strict';
+
+(function () {
+  const S = Cafe.strings();
+  const page = Cafe.pageData();
+  const el = Cafe.el;
+  const $ = (id) => document.getElementById(id);
+
+  let state = null;
+  let previous = null;            // {round, status, stage} of the last rendered state
+  const insights = new Map();     // id -> insight, deduplicated across states and events
+  let handovers = [];
+  let warned = {};                // timer announcements already made for this round
+  let syncTimer = null;
+
+  function fmt(text, vars) {
+    return String(text || '').replace(/\{(\w+)\}/g, (m, key) => (key in vars ? vars[key] : m));
+  }
+  function personName(p) {
+    return p.name || fmt(S.anonymous_n, { id: p.id });
+  }
+  function hostName(host) {
+    if (!host) return null;
+    return typeof host === 'string' ? host : personName(host);
+  }
+  function perspective(key) {
+    return (key && S.perspectives[key]) || S.not_given;
+  }
+  function tableLabel(number) {
+    const t = state && state.tables.find((x) => x.number === number);
+    return t ? t.label : String(number);
+  }
+  function clock(iso) {
+    return iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+  }
+
+  /* ---- messages ---- */
+  function showError(message) {
+    const box = $('errors');
+    box.replaceChildren(el('p', {}, message));
+  }
+  function clearError() { $('errors').replaceChildren(); }
+
+  const conn = Cafe.connect({ role: 'facilitator', host_token: page.host_token }, {
+    state: render,
+    insight_posted: onInsight,
+    insight_resonated: onResonated,
+    handover_submitted: onHandover,
+    nudged: showNudge,
+    refused: () => showError(S.refused),
+  });
+
+  /* Emits one event; while it waits the button is marked busy (not disabled, so it keeps focus)
+     and further presses are ignored, which matters on slow venue Wi-Fi. */
+  function send(event, payload, button, onOk) {
+    if (button && button.getAttribute('aria-busy') === 'true') return;
+    if (button) button.setAttribute('aria-busy', 'true');
+    conn.send(event, payload, (reply) => {
+      if (button) button.removeAttribute('aria-busy');
+      if (reply && reply.ok) {
+        clearError();
+        if (onOk) onOk(reply);
+        conn.sync();   // the broadcast may be lost on venue Wi-Fi; ask for the state anyway
+      } else {
+        showError((reply && reply.message) || S.timeout);
+        if (state) renderRound(state.cafe);
+      }
+    });
+  }
+
+  /* ---- full state ---- */
+  function render(next) {
+    state = next;
+    insights.clear();
+    for (const i of next.insights || []) insights.set(i.id, i);
+    handovers = (next.handovers || []).slice();
+    announceChange(next.cafe);
+    renderRound(next.cafe);
+    renderMoves();
+    renderTables();
+    renderPeople();
+    renderHarvest(next.harvest);
+    if (next.cafe.last_nudge) showNudge(next.cafe.last_nudge, true);
+    countdown.update(next.cafe);
+    clearInterval(syncTimer);
+    // quiet flags are worked out on the server; refresh them (and heal missed events) now and then
+    if (next.cafe.status === 'running') syncTimer = setInterval(conn.sync, 30000);
+  }
+
+  function announceChange(cafe) {
+    const now = { round: cafe.round, status: cafe.status, stage: cafe.stage };
+    const was = previous;
+    previous = now;
+    if (!was || (was.round === now.round && was.status === now.status && was.stage === now.stage)) return;
+    if (was.round !== now.round) warned = {};
+    const n = { n: cafe.round };
+    let text = null;
+    if (now.stage === 'harvest' && was.stage !== 'harvest') text = S.harvest_started;
+    else if (was.round !== now.round && now.status === 'ready') text = fmt(S.round_ready, n);
+    else if (now.status === 'running') text = fmt(was.status === 'paused' ? S.round_resumed : S.round_started, n);
+    else if (now.status === 'paused') text = fmt(S.round_paused, n);
+    else if (now.status === 'ended') text = fmt(S.round_ended, n);
+    if (text) Cafe.announce(text);
+  }
+
+  /* ---- round panel ---- */
+  const countdown = new Cafe.Countdown((remaining, cafe) => {
+    const timer = $('timer');
+    const over = remaining < 0;
+    timer.classList.toggle('overtime', over);
+    timer.textContent = over ? fmt(S.overtime, { time: Cafe.formatSeconds(-remaining) }) : Cafe.formatSeconds(remaining);
+    if (cafe.status !== 'running' || cafe.stage === 'harvest') return;
+    if (remaining <= 120 && remaining > 0 && !warned.two && cafe.duration_s > 120) {
+      warned.two = true;
+      Cafe.announce(fmt(S.two_minutes, { n: cafe.round }));
+    }
+    if (remaining <= 0 && !warned.up) {
+      warned.up = true;
+      Cafe.announce(fmt(S.time_up, { n: cafe.round }));
+    }
+  });
+
+  function renderRound(cafe) {
+    const harvest = cafe.stage === 'harvest';
+    const last = cafe.round >= cafe.rounds;
+    const st = cafe.status;
+    $('round-title').textContent = fmt(S.round_of, { n: cafe.round, m: cafe.rounds });
+    $('round-status').textContent = harvest ? S.stage_harvest : S['status_' + st];
+    $('round-status').dataset.status = harvest ? 'harvest' : st;
+    const enabled = {
+      start_round: st === 'ready',
+      pause_round: st === 'running',
+      resume_round: st === 'paused',
+      extend_round: st === 'running' || st === 'paused',
+      end_round: st === 'running' || st === 'paused',
+      next_round: !last && st !== 'ready',
+      start_harvest: last && st !== 'ready',
+    };
+    const panel = document.querySelector('.round-buttons');
+    const focused = panel.contains(document.activeElement) ? document.activeElement : null;
+    panel.hidden = harvest;
+    $('timer').hidden = harvest;
+    for (const button of panel.querySelectorAll('button')) {
+      const action = button.dataset.action;
+      button.hidden = (action === 'next_round' && last) || (action === 'start_harvest' && !last) ||
+        (action === 'pause_round' && st === 'paused') || (action === 'resume_round' && st !== 'paused');
+      button.disabled = harvest || !enabled[action];
+    }
+    // a keyboard user whose button just became disabled should not be dropped back to the page top
+    if (focused && (focused.disabled || focused.hidden)) {
+      const first = panel.querySelector('button:not([disabled]):not([hidden])');
+      (harvest ? $('harvest-heading') : first || $('round-heading')).focus();
+    }
+  }
+
+  document.querySelector('.round-buttons').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-action]');
+    if (!button || !state) return;
+    const action = button.dataset.action;
+    const cafe = state.cafe;
+    const going = cafe.status === 'running' || cafe.status === 'paused';
+    if (action === 'next_round' && going && !window.confirm(fmt(S.confirm_next, { n: cafe.round, next: cafe.round + 1 }))) return;
+    if (action === 'start_harvest' && going && !window.confirm(S.confirm_harvest)) return;
+    const payload = action === 'extend_round' ? { minutes: Number(button.dataset.minutes) } : {};
+    send(action, payload, button);
+  });
+
+  function renderMoves() {
+    const box = $('moves');
+    const seating = state.next_seating;
+    if (!seating || state.cafe.stage === 'harvest') { box.hidden = true; return; }
+    const people = new Map(state.participants.map((p) => [p.id, p]));
+    const moves = seating.filter((s) => people.has(s.participant_id) && people.get(s.participant_id).table !== s.table);
+    box.hidden = false;
+    $('moves-summary').textContent = fmt(S.moves_summary, { n: state.cafe.round + 1, count: moves.length });
+    $('moves-list').replaceChildren(...(moves.length ? moves.map((s) => {
+      const p = people.get(s.participant_id);
+      return el('li', {}, fmt(S.move_line, { name: personName(p), from: tableLabel(p.table), to: tableLabel(s.table) }));
+    }) : [el('li', {}, S.moves_none)]));
+  }
+
+  /* ---- nudges ---- */
+  function showNudge(nudge, quietly) {
+    $('last-nudge').textContent = fmt(S.last_nudge, { time: clock(nudge.at), text: nudge.text });
+    if (!quietly && nudge.text) Cafe.announce(fmt(S.nudge_sent, { text: nudge.text }));
+  }
+
+  $('nudge-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = $('nudge-text');
+    const text = input.value.trim();
+    if (!text) { showError(S.nudge_empty); input.focus(); return; }
+    send('nudge', { text }, event.submitter || null, () => { input.value = ''; });
+  });
+  document.querySelector('.quick-nudges').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-nudge]');
+    if (button) send('nudge', { text: button.dataset.nudge }, button);
+  });
+
+  /* ---- tables ---- */
+  function roundInsights(table) {
+    return Array.from(insights.values())
+      .filter((i) => i.table === table && i.round === state.cafe.round)
+      .sort((a, b) => (a.posted_at < b.posted_at ? 1 : -1));
+  }
+
+  function insightItem(i) {
+    const author = i.author || S.anonymous;
+    return el('li', { class: 'insight', 'data-id': i.id },
+      el('p', { class: 'insight-text' }, i.text),
+      el('p', { class: 'insight-meta' },
+        el('span', {}, i.perspective ? `${author} · ${perspective(i.perspective)}` : author),
+        el('span', { class: 'resonance', 'data-resonance': i.id }, fmt(S.resonance, { n: i.resonance })),
+        i.do_not_quote ? el('span', { class: 'badge dnq' }, S.do_not_quote) : null));
+  }
+
+  function tableCard(t) {
+    const list = roundInsights(t.number);
+    const count = list.length;
+    const latest = handovers.filter((h) => h.table === t.number).sort((a, b) => b.round - a.round)[0];
+    const heading = `card-${t.number}`;
+    return el('article', { class: t.quiet ? 'card table-card quiet' : 'card table-card', id: `table-${t.number}`, 'aria-labelledby': heading },
+      el('h3', { id: heading }, fmt(S.table, { label: t.label }),
+        t.quiet ? el('span', { class: 'badge quiet', title: S.quiet_hint }, S.quiet) : null),
+      el('p', { class: 'theme' }, t.theme),
+      t.question ? el('p', { class: 'question' }, t.question) : null,
+      el('p', { class: t.host ? 'host' : 'host none' }, t.host ? fmt(S.host_is, { name: personName(t.host) }) : S.no_host),
+      el('details', { class: 'members' },
+        el('summary', {}, `${S.members_heading}: ${fmt(S.people_count, { n: t.members.length })}`),
+        t.members.length ? el('ul', {}, ...t.members.map((m) => el('li', {},
+          `${personName(m)} · ${perspective(m.perspective)}`,
+          m.is_host ? el('span', { class: 'badge host-badge' }, S.host) : null))) : el('p', {}, S.nobody)),
+      el('p', { class: 'count' }, count === 1 ? S.insights_one : fmt(S.insights_many, { n: count })),
+      el('h4', { class: 'visually-hidden' }, S.insights_heading),
+      count ? el('ul', { class: 'plain insights' }, ...list.map(insightItem)) : el('p', { class: 'hint' }, S.no_insights),
+      latest ? el('div', { class: 'handover' },
+        el('h4', {}, fmt(S.handover_heading, { n: latest.round }),
+          latest.host ? el('span', { class: 'hint' }, ` · ${fmt(S.handover_by, { name: hostName(latest.host) })}`) : null),
+        el('ul', {}, ...latest.bullets.map((b) => el('li', {}, b)))) : null);
+  }
+
+  function renderTables() {
+    // keep open member lists open across re-renders
+    const open = new Set(Array.from(document.querySelectorAll('.table-card details[open]'), (d) => d.closest('article').id));
+    $('tables').replaceChildren(...state.tables.map(tableCard));
+    for (const id of open) { const d = document.querySelector(`#${id} details`); if (d) d.open = true; }
+  }
+
+  function rerenderTable(number) {
+    const t = state && state.tables.find((x) => x.number === number);
+    const old = $(`table-${number}`);
+    if (!t || !old) return;
+    const open = old.querySelector('details').open;
+    const card = tableCard(t);
+    card.querySelector('details').open = open;
+    old.replaceWith(card);
+  }
+
+  function onInsight(insight) {
+    if (!state) return;
+    insights.set(insight.id, insight);
+    const t = state.tables.find((x) => x.number === insight.table);
+    if (t && insight.round === state.cafe.round) t.quiet = false;
+    rerenderTable(insight.table);
+    if (state.harvest) renderHarvest(state.harvest);
+  }
+
+  function onResonated(data) {
+    const insight = insights.get(data.insight_id);
+    if (insight) insight.resonance = data.resonance;
+    for (const node of document.querySelectorAll('[data-resonance]')) {
+      if (node.dataset.resonance === data.insight_id) node.textContent = fmt(S.resonance, { n: data.resonance });
+    }
+  }
+
+  function onHandover(handover) {
+    if (!state) return;
+    handovers = handovers.filter((h) => !(h.table === handover.table && h.round === handover.round));
+    handovers.push(handover);
+    rerenderTable(handover.table);
+  }
+
+  /* ---- people ---- */
+  function personRow(p, options) {
+    const selectId = `move-${p.id}`;
+    const label = tableLabel(p.table);
+    const select = el('select', { id: selectId, 'data-person': p.id },
+      ...options.map((o) => el('option', { value: o.number, selected: o.number === p.table }, o.text)));
+    return el('li', { class: 'person' },
+      el('p', { class: 'person-name' }, personName(p),
+        el('span', { class: 'hint' }, ` · ${perspective(p.perspective)}`),
+        p.is_host ? el('span', { class: 'badge host-badge' }, fmt(S.host_of, { label })) : null),
+      el('div', { class: 'person-actions' },
+        el('label', { for: selectId, class: 'visually-hidden' }, fmt(S.move_to, { name: personName(p) })),
+        select,
+        el('button', { type: 'button', class: 'secondary', 'data-move': p.id }, S.move,
+          el('span', { class: 'visually-hidden' }, ` ${personName(p)}`)),
+        p.is_host
+          ? el('button', { type: 'button', class: 'secondary', 'data-unhost': p.table }, S.remove_host,
+            el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))
+          : el('button', { type: 'button', class: 'secondary', 'data-host': p.id }, S.make_host,
+            el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))));
+  }
+
+  function renderPeople() {
+    const box = $('people');
+    const people = state.participants.slice().sort((a, b) => a.table - b.table || personName(a).localeCompare(personName(b)));
+    $('people-count').textContent = fmt(S.people_count, { n: people.length });
+    // re-rendering a list the facilitator is working in would throw away focus and half-made choices
+    const signature = JSON.stringify([people, state.tables.map((t) => [t.number, t.label, t.theme])]);
+    if (box.dataset.signature === signature) return;
+    box.dataset.signature = signature;
+    const focused = document.activeElement && box.contains(document.activeElement) ? focusKey(document.activeElement) : null;
+    if (!people.length) { box.replaceChildren(el('p', { class: 'hint' }, S.no_people)); return; }
+    const options = state.tables.map((t) => ({ number: t.number, text: fmt(S.table_theme, { label: t.label, theme: t.theme }) }));
+    box.replaceChildren(el('ul', { class: 'plain people' }, ...people.map((p) => personRow(p, options))));
+    if (focused) { const node = box.querySelector(focused); if (node) node.focus(); }
+  }
+
+  function focusKey(node) {
+    for (const key of ['data-person', 'data-move', 'data-host', 'data-unhost']) {
+      if (node.hasAttribute(key)) return `[${key}="${node.getAttribute(key)}"]`;
+    }
+    return null;
+  }
+
+  $('people').addEventListener('click', (event) => {
+    const button = event.target.closest('button');
+    if (!button || !state) return;
+    const find = (id) => state.participants.find((p) => p.id === Number(id));
+    if (button.dataset.move) {
+      const p = find(button.dataset.move);
+      const table = Number($(`move-${p.id}`).value);
+      if (table === p.table) return;
+      send('reassign', { participant_id: p.id, table }, button,
+        () => Cafe.announce(fmt(S.moved, { name: personName(p), label: tableLabel(table) })));
+    } else if (button.dataset.host) {
+      const p = find(button.dataset.host);
+      send('set_host', { table: p.table, participant_id: p.id }, button,
+        () => Cafe.announce(fmt(S.host_set, { name: personName(p), label: tableLabel(p.table) })));
+    } else if (button.dataset.unhost) {
+      const table = Number(button.dataset.unhost);
+      send('set_host', { table, participant_id: null }, button,
+        () => Cafe.announce(fmt(S.host_removed, { label: tableLabel(table) })));
+    }
+  });
+
+  /* ---- harvest ---- */
+  function counts(perspectives) {
+    return el('ul', { class: 'voices' }, ...Object.entries(perspectives || {}).map(([key, n]) =>
+      el('li', {}, `${key === 'none' || !key ? S.not_given : perspective(key)}: ${n}`)));
+  }
+
+  function renderHarvest(harvest) {
+    const box = $('harvest');
+    box.hidden = !harvest;
+    if (!harvest) return;
+    $('harvest-totals').textContent = fmt(S.harvest_totals, { people: harvest.participant_count, insights: harvest.insight_count });
+    $('harvest-themes').replaceChildren(...harvest.themes.map((theme) => el('article', { class: 'card harvest-theme' },
+      el('h3', {}, fmt(S.theme_count, { theme: theme.theme, n: theme.insight_count })),
+      el('h4', {}, S.subthemes),
+      el('ul', {}, ...theme.subthemes.map((sub) => {
+        const quote = sub.quote_insight || insights.get(sub.quote);
+        const n = sub.count !== undefined ? sub.count : (sub.insight_ids || []).length;
+        return el('li', {}, el('strong', {}, fmt(S.subtheme_count, { label: sub.label, n })),
+          quote ? el('blockquote', {}, quote.text) : null);
+      })),
+      theme.top_insights.length ? el('h4', {}, S.top_insights) : null,
+      theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map(insightItem)) : null,
+      el('h4', {}, S.voices), counts(theme.perspectives))));
+    $('harvest-chains').replaceChildren(...harvest.handover_chains.map((chain) => el('article', { class: 'card chain' },
+      el('h4', {}, fmt(S.table, { label: chain.table_label })),
+      el('ol', { class: 'plain' }, ...chain.handovers.map((h) => el('li', {},
+        el('p', { class: 'chain-round' }, `${fmt(S.round_n, { n: h.round })} · ${h.theme}${h.host ? ' · ' + hostName(h.host) : ''}`),
+        el('ul', {}, ...h.bullets.map((b) => el('li', {}, b)))))))));
+  }
+})();

@@ -1,0 +1,386 @@
+/* The participant's phone: my table, the round's clock, insights, hand-overs and the harvest.
+   Everything is drawn from the server's state; the only thing kept on the phone is the outbox of
+   insights not yet acknowledged, so weak venue Wi-Fi never loses one nor stores it twice. */
+'use strict';
+
+(function () {
+  const S = Cafe.strings();
+  const page = Cafe.pageData();
+  const el = Cafe.el;
+  const $ = (name) => document.querySelector(`[data-${name}]`);
+  const fill = (text, values) => String(text || '').replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  const OUTBOX_KEY = `cafe-outbox-${page.code}`;
+  const NUDGE_FRESH_S = 15 * 60;
+
+  let state = null;
+  let insights = new Map();
+  let resonated = new Set();
+  const inFlight = new Set();
+  let outbox = loadOutbox();
+  let lastRemaining = null;
+  let dueShown = null;
+  let editingHandover = false;
+  let handoverLinesFor = null;
+  let shownNudgeAt = null;
+  let counterStep = null;
+
+  const auth = { role: 'participant', code: page.code };
+  if (page.participant_token) {
+    auth.participant_token = page.participant_token; // otherwise the server reads the cookie
+    try { localStorage.setItem(`cafe-token-${page.code}`, page.participant_token); } catch (e) { /* private mode */ }
+  }
+
+  const countdown = new Cafe.Countdown(tick);
+  const conn = Cafe.connect(auth, {
+    state: render,
+    connect: flushOutbox,
+    insight_posted: (insight) => { if (atMyTable(insight)) { insights.set(insight.id, insight); renderInsights(); } },
+    insight_resonated: (r) => { const i = insights.get(r.insight_id); if (i) { i.resonance = r.resonance; renderInsights(); } },
+    handover_submitted: () => conn.sync(),
+    nudged: (nudge) => showNudge(nudge),
+    refused: showRefused,
+  });
+  setInterval(flushOutbox, 15000); // retries anything whose reply timed out on a live connection
+
+  /* Messages that fall in the same moment (2 minutes left, hand-over due) are read as one. */
+  let pending = [];
+  function say(text) {
+    if (!text) return;
+    if (!pending.length) setTimeout(() => { Cafe.announce(pending.join(' ')); pending = []; }, 150);
+    pending.push(text);
+  }
+
+  function atMyTable(insight) {
+    return Boolean(state && state.table && insight.round === state.cafe.round && insight.table === state.table.number);
+  }
+
+  function render(next) {
+    const previous = state;
+    state = next;
+    insights = new Map((next.insights || []).map((i) => [i.id, i]));
+    resonated = new Set(next.resonated || []);
+    // A reply lost on the way back: the server has it, so it is no longer waiting.
+    const before = outbox.length;
+    outbox = outbox.filter((item) => !insights.has(item.id));
+    if (outbox.length !== before) saveOutbox();
+    document.body.dataset.stage = next.cafe.stage;
+    if (!previous || previous.cafe.round !== next.cafe.round) { lastRemaining = null; editingHandover = false; }
+    renderHeader();
+    renderHost();
+    renderHandovers();
+    renderInsights();
+    renderOutbox();
+    renderNext();
+    renderHarvest();
+    if (next.cafe.last_nudge && isFresh(next.cafe.last_nudge)) showNudge(next.cafe.last_nudge);
+    announceChanges(previous, next);
+    countdown.update(next.cafe);
+  }
+
+  function renderHeader() {
+    const { cafe, table } = state;
+    $('round-of').textContent = fill(S.round_of, { round: cafe.round, rounds: cafe.rounds });
+    $('table-label').textContent = table ? fill(S.table, { label: table.label }) : '—';
+    $('theme').textContent = table ? table.theme : '';
+    $('question').textContent = table ? table.question : '';
+  }
+
+  function tick(remaining, cafe) {
+    const timer = $('timer');
+    let text = S.waiting;
+    if (cafe.stage === 'harvest') text = S.harvest_stage;
+    else if (cafe.status === 'running') text = remaining > 0 ? fill(S.time_left, { time: Cafe.formatSeconds(remaining) }) : S.times_up;
+    else if (cafe.status === 'paused') text = fill(S.paused_left, { time: Cafe.formatSeconds(Math.max(remaining, 0)) });
+    else if (cafe.status === 'ended') text = S.ended;
+    timer.textContent = text;
+    timer.dataset.status = cafe.status;
+    timer.classList.toggle('overtime', cafe.status === 'running' && remaining <= 0);
+    if (cafe.status === 'running' && lastRemaining !== null) {
+      if (lastRemaining > 120 && remaining <= 120 && remaining > 0) say(S.ann_two_minutes);
+      if (lastRemaining > 0 && remaining <= 0) say(S.ann_times_up);
+    }
+    lastRemaining = remaining;
+    if (handoverDue() !== dueShown) renderHost();
+  }
+
+  /* Meaningful moments only; the clock itself is never read out every second. */
+  function announceChanges(previous, next) {
+    if (!previous) return;
+    const said = [];
+    const [was, now] = [previous.cafe, next.cafe];
+    if (now.stage === 'harvest' && was.stage !== 'harvest') said.push(S.ann_harvest);
+    else if (now.round !== was.round) {
+      said.push(fill(S.ann_ready, { round: now.round, label: next.table ? next.table.label : '—' }));
+      if (now.status === 'running') said.push(fill(S.ann_started, { round: now.round }));
+    } else if (now.status !== was.status) {
+      if (now.status === 'running') said.push(was.status === 'paused' ? S.ann_resumed : fill(S.ann_started, { round: now.round }));
+      else if (now.status === 'paused') said.push(S.ann_paused);
+      else if (now.status === 'ended') said.push(S.ann_ended);
+    }
+    if (said.length) say(said.join(' '));
+  }
+
+  /* The server says when a hand-over is due, but the lead time passes between syncs. */
+  function handoverDue() {
+    if (!state || !state.me.is_host || state.cafe.stage !== 'rounds' || state.my_handover) return Boolean(state && state.handover_due);
+    const { cafe } = state;
+    const remaining = countdown.remaining();
+    return Boolean(state.handover_due || cafe.status === 'ended'
+      || (['running', 'paused'].includes(cafe.status) && remaining !== null && remaining <= cafe.handover_lead_s));
+  }
+
+  function renderHost() {
+    const host = state.me.is_host && state.cafe.stage === 'rounds';
+    const due = handoverDue();
+    // Said once when it becomes due, not when the page opens with it already due.
+    if (host && due && dueShown === false) say(S.ann_handover_due);
+    dueShown = due;
+    $('host').hidden = !host;
+    if (!host) return;
+    $('host-cue').replaceChildren(...(state.cafe.host_cue || []).map((line) => el('li', { text: line })));
+    const mine = state.my_handover;
+    $('handover').hidden = !(due || mine);
+    const showSaved = Boolean(mine) && !editingHandover;
+    $('handover-saved').hidden = !showSaved;
+    $('handover-form').hidden = showSaved;
+    if (mine) $('handover-saved-list').replaceChildren(...mine.bullets.map((b) => el('li', { text: b })));
+    if (!showSaved && handoverLinesFor !== state.cafe.round) buildHandoverLines(mine ? mine.bullets : []);
+  }
+
+  function buildHandoverLines(bullets) {
+    handoverLinesFor = state.cafe.round;
+    const lines = $('handover-lines');
+    lines.replaceChildren();
+    const count = Math.min(5, Math.max(3, bullets.length));
+    for (let n = 0; n < count; n += 1) addHandoverLine(bullets[n] || '');
+  }
+
+  function addHandoverLine(value) {
+    const lines = $('handover-lines');
+    const n = lines.children.length + 1;
+    if (n > 5) return null;
+    const input = el('input', { type: 'text', id: `handover-line-${n}`, maxlength: 200, 'aria-describedby': 'handover-hint' });
+    input.value = value || '';
+    lines.append(el('div', { class: 'line' }, el('label', { for: input.id, text: fill(S.handover_line, { n }) }), input));
+    $('handover-add').hidden = n >= 5;
+    return input;
+  }
+
+  $('handover-add').addEventListener('click', () => { const input = addHandoverLine(''); if (input) input.focus(); });
+  $('handover-edit').addEventListener('click', () => {
+    editingHandover = true;
+    handoverLinesFor = null;
+    renderHost();
+    $('handover-lines').querySelector('input').focus();
+  });
+  $('handover-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const error = $('handover-error');
+    const bullets = Array.from($('handover-lines').querySelectorAll('input'), (i) => i.value.trim()).filter(Boolean);
+    if (!bullets.length) { error.textContent = S.handover_empty; $('handover-lines').querySelector('input').focus(); return; }
+    error.textContent = '';
+    conn.send('submit_handover', { bullets }, (reply) => {
+      if (!reply.ok) { error.textContent = reply.message; return; }
+      state.my_handover = reply.handover;
+      editingHandover = false;
+      renderHost();
+      say(S.ann_handover_saved);
+      $('handover-edit').focus();
+    });
+  });
+
+  function renderHandovers() {
+    const list = state.handovers || [];
+    $('handovers').hidden = !list.length;
+    $('handovers-list').replaceChildren(...list.map((h) => {
+      const host = h.host && typeof h.host === 'object' ? h.host.name : h.host;
+      return el('div', { class: 'handover-card' },
+        el('h4', { text: host ? fill(S.handover_by, { round: h.round, host }) : fill(S.handover_round, { round: h.round }) }),
+        el('ul', {}, ...h.bullets.map((b) => el('li', { text: b }))));
+    }));
+  }
+
+  function perspectiveLabel(key) {
+    return key ? (S.perspectives && S.perspectives[key]) || key : null;
+  }
+
+  function renderInsights() {
+    const list = $('insights');
+    const focused = document.activeElement && document.activeElement.closest('[data-id]');
+    const focusedId = focused && list.contains(focused) ? focused.dataset.id : null;
+    const sorted = Array.from(insights.values()).sort((a, b) => String(b.posted_at).localeCompare(String(a.posted_at)));
+    list.replaceChildren(...sorted.map(insightNode));
+    $('no-insights').hidden = sorted.length > 0 || outbox.length > 0;
+    if (focusedId) {
+      const again = list.querySelector(`[data-id="${CSS.escape(focusedId)}"] button`);
+      if (again) again.focus();
+    }
+  }
+
+  function insightNode(insight) {
+    const pressed = resonated.has(insight.id);
+    const meta = el('p', { class: 'meta' },
+      insight.mine ? el('span', { class: 'tag you', text: S.you }) : null,
+      el('span', { class: 'author', text: insight.author || S.anonymous }),
+      insight.perspective ? el('span', { class: 'perspective', text: perspectiveLabel(insight.perspective) }) : null,
+      insight.do_not_quote && insight.mine ? el('span', { class: 'tag', text: S.not_quoted }) : null);
+    const button = el('button', {
+      // aria-disabled rather than disabled keeps keyboard focus on the button after pressing it.
+      type: 'button', class: 'resonate', 'aria-pressed': pressed ? 'true' : 'false', 'aria-disabled': pressed ? 'true' : null,
+      text: fill(S.resonates_count, { n: insight.resonance || 0 }),
+      onclick: () => resonate(insight.id),
+    });
+    return el('li', { class: `insight card${insight.mine ? ' mine' : ''}`, 'data-id': insight.id },
+      el('p', { class: 'insight-text', text: insight.text }), meta, button);
+  }
+
+  function resonate(id) {
+    if (resonated.has(id)) return; // once per person
+    resonated.add(id);
+    renderInsights();
+    conn.send('resonate', { insight_id: id }, (reply) => {
+      const insight = insights.get(id);
+      if (reply.ok) { if (insight) insight.resonance = reply.resonance; } else { resonated.delete(id); say(reply.message); }
+      renderInsights();
+    });
+  }
+
+  /* ---- sending insights: an outbox in localStorage, flushed on every (re)connect ---- */
+
+  function loadOutbox() {
+    try { return JSON.parse(localStorage.getItem(OUTBOX_KEY)) || []; } catch (e) { return []; }
+  }
+
+  function saveOutbox() {
+    try { localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); } catch (e) { /* kept in memory only */ }
+  }
+
+  function renderOutbox() {
+    $('outbox').replaceChildren(...outbox.map((item) => el('li', { class: 'insight card pending', 'data-pending': item.id },
+      el('p', { class: 'insight-text', text: item.text }),
+      el('p', { class: 'meta status', text: inFlight.has(item.id) ? S.sending : S.queued }))));
+    $('no-insights').hidden = insights.size > 0 || outbox.length > 0;
+  }
+
+  function flushOutbox() {
+    if (!conn || !conn.socket.connected) return;
+    for (const item of outbox) {
+      if (inFlight.has(item.id)) continue;
+      inFlight.add(item.id);
+      conn.send('post_insight', { id: item.id, text: item.text, do_not_quote: item.do_not_quote }, (reply) => {
+        inFlight.delete(item.id);
+        if (reply.ok || reply.error !== 'timeout') {
+          outbox = outbox.filter((other) => other.id !== item.id);
+          saveOutbox();
+        }
+        if (reply.ok) {
+          if (reply.insight && atMyTable(reply.insight)) insights.set(reply.insight.id, reply.insight);
+          renderInsights();
+          say(S.ann_sent);
+        } else if (reply.error !== 'timeout') {
+          refusedInsight(item, reply.message);
+        }
+        renderOutbox();
+      });
+    }
+    renderOutbox();
+  }
+
+  /* The server said no for good: give the words back so nothing typed is lost. */
+  function refusedInsight(item, message) {
+    const textarea = document.getElementById('insight-text');
+    if (!textarea.value.trim()) { textarea.value = item.text; document.getElementById('do-not-quote').checked = item.do_not_quote; }
+    $('compose-error').textContent = message;
+    updateCounter();
+  }
+
+  const textarea = document.getElementById('insight-text');
+  $('compose').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = textarea.value.trim();
+    const error = $('compose-error');
+    if (!text) { error.textContent = S.empty_insight; textarea.focus(); return; }
+    error.textContent = '';
+    const quote = document.getElementById('do-not-quote');
+    outbox.push({ id: Cafe.uuid(), text, do_not_quote: quote.checked });
+    saveOutbox();
+    textarea.value = '';
+    quote.checked = false;
+    updateCounter();
+    if (conn.socket.connected) flushOutbox(); else { renderOutbox(); say(S.ann_queued); }
+  });
+
+  function updateCounter() {
+    const left = textarea.maxLength - textarea.value.length;
+    $('counter').textContent = fill(S.chars_left, { n: left });
+    // Spoken only near the limit, and only once per step, so typing is not interrupted.
+    const step = left <= 0 ? 0 : left <= 20 ? 20 : left <= 50 ? 50 : null;
+    if (step !== null && step !== counterStep) $('counter-live').textContent = fill(S.chars_left, { n: left });
+    counterStep = step;
+  }
+  textarea.addEventListener('input', updateCounter);
+  updateCounter();
+
+  /* ---- next round, nudges, harvest ---- */
+
+  function renderNext() {
+    const { next, cafe } = state;
+    $('next').closest('section').hidden = cafe.stage === 'harvest';
+    if (!next) $('next').textContent = S.next_none;
+    else if (next.stay) $('next').textContent = fill(S.next_stay, { label: next.table_label });
+    else $('next').textContent = fill(S.next_move, { label: next.table_label, theme: next.theme });
+    $('itinerary').replaceChildren(...(state.itinerary || []).map((stop) => {
+      const now = stop.round === cafe.round;
+      const text = fill(S.itinerary_item, { round: stop.round, label: stop.table_label, theme: stop.theme });
+      return el('li', { 'aria-current': now ? 'step' : null, class: now ? 'now' : null }, now ? `${text} ${S.itinerary_now}` : text);
+    }));
+  }
+
+  function isFresh(nudge) {
+    const age = (Date.parse(state.cafe.server_now) - Date.parse(nudge.at)) / 1000;
+    return Number.isNaN(age) || age < NUDGE_FRESH_S;
+  }
+
+  function showNudge(nudge) {
+    if (!nudge || nudge.at === shownNudgeAt) return;
+    shownNudgeAt = nudge.at;
+    $('nudge').textContent = `${S.nudge} ${nudge.text}`;
+    $('nudge-close').hidden = false;
+  }
+
+  $('nudge-close').addEventListener('click', () => {
+    $('nudge').textContent = '';
+    $('nudge-close').hidden = true;
+    document.getElementById('main').focus();
+  });
+
+  function showRefused(message) {
+    $('refused-text').textContent = `${S.refused} (${message})`;
+    $('refused').hidden = false;
+  }
+
+  function countText(n) {
+    return n === 1 ? S.insight_one : fill(S.insight_count, { n });
+  }
+
+  function renderHarvest() {
+    const harvest = state.harvest;
+    $('harvest').hidden = !harvest;
+    if (!harvest) return;
+    const known = new Map(insights);
+    for (const theme of harvest.themes) for (const i of theme.top_insights || []) known.set(i.id, i);
+    $('harvest-summary').textContent = fill(S.harvest_summary, { people: harvest.participant_count, n: harvest.insight_count });
+    $('harvest-themes').replaceChildren(...harvest.themes.map((theme) => el('section', { class: 'harvest-theme' },
+      el('h3', { text: theme.theme }),
+      el('p', { class: 'hint', text: countText(theme.insight_count) }),
+      el('ul', { class: 'plain subthemes' }, ...theme.subthemes.map((sub) => {
+        const quote = sub.quote_insight || (sub.quote && known.get(sub.quote));
+        return el('li', {},
+          el('p', { class: 'subtheme' }, el('strong', { text: sub.label }), ` · ${countText(sub.count !== undefined ? sub.count : (sub.insight_ids || []).length)}`),
+          quote && !quote.do_not_quote ? el('blockquote', { text: quote.text }) : null);
+      })),
+      (theme.top_insights || []).length ? el('h4', { text: S.top_insights }) : null,
+      el('ul', { class: 'top' }, ...(theme.top_insights || []).map((i) => el('li', {},
+        el('span', { text: i.text }), el('span', { class: 'hint', text: ` · ${fill(S.resonated_n, { n: i.resonance })}` })))))));
+  }
+})();

@@ -1,0 +1,183 @@
+"""Queries and the mapping between rows and domain values."""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from cafe.domain.plan import Plan, plan_from_dict
+from cafe.domain.rotation import SeatingHistory
+from cafe.domain.timer import RoundClock, RoundStatus
+from cafe.errors import NotFound
+from cafe.models import (
+    CafeRow,
+    HandoverRow,
+    InsightRow,
+    NudgeRow,
+    ParticipantRow,
+    ResonanceRow,
+    SeatRow,
+    TableRow,
+)
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+def token_hash(token: str) -> str:
+    """Secrets are stored hashed: a copied database does not hand out host links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def cafe_by_code(session: Session, code: str) -> CafeRow:
+    cafe = session.scalar(select(CafeRow).where(CafeRow.code == code.strip().upper()))
+    if cafe is None:
+        raise NotFound("No café has that code.")
+    return cafe
+
+
+def cafe_by_host_token(session: Session, token: str) -> CafeRow:
+    cafe = session.scalar(select(CafeRow).where(CafeRow.host_token_hash == token_hash(token)))
+    if cafe is None:
+        raise NotFound("Unknown host link.")
+    return cafe
+
+
+def participant_by_token(session: Session, cafe: CafeRow, token: str) -> ParticipantRow:
+    person = session.scalar(
+        select(ParticipantRow).where(ParticipantRow.token_hash == token_hash(token), ParticipantRow.cafe_id == cafe.id)
+    )
+    if person is None:
+        raise NotFound("Unknown participant for this café.")
+    return person
+
+
+def participant(session: Session, cafe: CafeRow, participant_id: int) -> ParticipantRow:
+    person = session.get(ParticipantRow, participant_id)
+    if person is None or person.cafe_id != cafe.id:
+        raise NotFound("No such participant in this café.")
+    return person
+
+
+def participants(session: Session, cafe: CafeRow) -> list[ParticipantRow]:
+    return list(session.scalars(select(ParticipantRow).where(ParticipantRow.cafe_id == cafe.id).order_by(ParticipantRow.id)))
+
+
+def plan_of(cafe: CafeRow) -> Plan:
+    return plan_from_dict(cafe.plan, source=f"café {cafe.code}")
+
+
+def clock_of(cafe: CafeRow) -> RoundClock:
+    return RoundClock(
+        duration_s=cafe.duration_s, status=RoundStatus(cafe.status), deadline=utc(cafe.deadline), remaining_s=cafe.remaining_s
+    )
+
+
+def save_clock(cafe: CafeRow, clock: RoundClock) -> None:
+    cafe.duration_s = clock.duration_s
+    cafe.status = clock.status.value
+    cafe.deadline = clock.deadline
+    cafe.remaining_s = clock.remaining_s
+
+
+def tables(session: Session, cafe: CafeRow) -> list[TableRow]:
+    return list(session.scalars(select(TableRow).where(TableRow.cafe_id == cafe.id).order_by(TableRow.number)))
+
+
+def table(session: Session, cafe: CafeRow, number: int) -> TableRow:
+    row = session.scalar(select(TableRow).where(TableRow.cafe_id == cafe.id, TableRow.number == number))
+    if row is None:
+        raise NotFound("No such table.")
+    return row
+
+
+def hosts(session: Session, cafe: CafeRow) -> dict[int, int]:
+    """table number -> host participant id."""
+    return {row.number: row.host_id for row in tables(session, cafe) if row.host_id is not None}
+
+
+def seats(session: Session, cafe: CafeRow, round_no: int) -> dict[int, int]:
+    """participant id -> table number in one round."""
+    rows = session.execute(
+        select(SeatRow.participant_id, SeatRow.table_number).where(SeatRow.cafe_id == cafe.id, SeatRow.round == round_no)
+    )
+    return {pid: number for pid, number in rows}
+
+
+def seat_of(session: Session, cafe: CafeRow, participant_id: int, round_no: int) -> int | None:
+    return session.scalar(
+        select(SeatRow.table_number).where(SeatRow.participant_id == participant_id, SeatRow.round == round_no)
+    )
+
+
+def set_seat(session: Session, cafe: CafeRow, participant_id: int, round_no: int, table_number: int) -> None:
+    row = session.scalar(select(SeatRow).where(SeatRow.participant_id == participant_id, SeatRow.round == round_no))
+    if row is None:
+        session.add(SeatRow(cafe_id=cafe.id, participant_id=participant_id, round=round_no, table_number=table_number))
+    else:
+        row.table_number = table_number
+
+
+def clear_round(session: Session, cafe: CafeRow, round_no: int) -> None:
+    session.execute(delete(SeatRow).where(SeatRow.cafe_id == cafe.id, SeatRow.round == round_no))
+
+
+def history(session: Session, cafe: CafeRow, plan: Plan, up_to_round: int) -> SeatingHistory:
+    """Seats and table themes of rounds 1..up_to_round."""
+    by_person: dict[int, list[int | None]] = defaultdict(lambda: [None] * up_to_round)
+    rows = session.execute(
+        select(SeatRow.participant_id, SeatRow.round, SeatRow.table_number).where(
+            SeatRow.cafe_id == cafe.id, SeatRow.round <= up_to_round
+        )
+    )
+    numbers = set()
+    for pid, round_no, number in rows:
+        by_person[pid][round_no - 1] = number
+        numbers.add(number)
+    themes = [{n: plan.theme_for(n, r).name for n in numbers} for r in range(1, up_to_round + 1)]
+    return SeatingHistory(seats=dict(by_person), themes=themes)
+
+
+def insights(session: Session, cafe: CafeRow, round_no: int | None = None, table_number: int | None = None) -> list[InsightRow]:
+    query = select(InsightRow).where(InsightRow.cafe_id == cafe.id)
+    if round_no is not None:
+        query = query.where(InsightRow.round == round_no)
+    if table_number is not None:
+        query = query.where(InsightRow.table_number == table_number)
+    return list(session.scalars(query.order_by(InsightRow.posted_at, InsightRow.id)))
+
+
+def resonance_counts(session: Session, cafe: CafeRow) -> dict[str, int]:
+    rows = session.execute(
+        select(ResonanceRow.insight_id, func.count())
+        .join(InsightRow, InsightRow.id == ResonanceRow.insight_id)
+        .where(InsightRow.cafe_id == cafe.id)
+        .group_by(ResonanceRow.insight_id)
+    )
+    return {insight_id: count for insight_id, count in rows}
+
+
+def resonance_count(session: Session, insight_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(ResonanceRow).where(ResonanceRow.insight_id == insight_id)) or 0
+
+
+def resonated_by(session: Session, participant_id: int) -> set[str]:
+    return set(session.scalars(select(ResonanceRow.insight_id).where(ResonanceRow.participant_id == participant_id)))
+
+
+def handovers(session: Session, cafe: CafeRow, table_number: int | None = None) -> list[HandoverRow]:
+    query = select(HandoverRow).where(HandoverRow.cafe_id == cafe.id)
+    if table_number is not None:
+        query = query.where(HandoverRow.table_number == table_number)
+    return list(session.scalars(query.order_by(HandoverRow.round, HandoverRow.table_number)))
+
+
+def last_nudge(session: Session, cafe: CafeRow) -> NudgeRow | None:
+    return session.scalar(select(NudgeRow).where(NudgeRow.cafe_id == cafe.id).order_by(NudgeRow.id.desc()).limit(1))

@@ -1,0 +1,86 @@
+"""Checks for untrusted payloads from sockets and forms; each failure is an Invalid error."""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from flask_babel import gettext as _
+
+from cafe.errors import Invalid
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def payload(data: Any, allowed: set[str]) -> dict[str, Any]:
+    """The event payload as a dict with no unknown keys ({} for a missing payload)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise Invalid(_("The message must be an object."))
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise Invalid(_("Unknown field: %(field)s.", field=", ".join(map(str, unknown))))
+    return data
+
+
+def text(data: dict[str, Any], key: str, *, max_len: int, required: bool = True, multiline: bool = False) -> str:
+    """A trimmed string of at most max_len characters, without control characters."""
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise Invalid(_("%(field)s must be text.", field=key))
+    value = value.replace("\r\n", "\n").strip()
+    if not multiline:
+        value = value.replace("\n", " ")
+    value = _CONTROL.sub("", value)
+    if required and not value:
+        raise Invalid(_("%(field)s must not be empty.", field=key))
+    if len(value) > max_len:
+        raise Invalid(_("%(field)s is too long: at most %(max)d characters.", field=key, max=max_len))
+    return value
+
+
+def integer(data: dict[str, Any], key: str, *, low: int, high: int, nullable: bool = False) -> int | None:
+    """A whole number in [low, high] (bools are refused)."""
+    value = data.get(key)
+    if value is None and nullable and key in data:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(_("%(field)s must be a whole number.", field=key))
+    if not low <= value <= high:
+        raise Invalid(_("%(field)s must be between %(low)d and %(high)d.", field=key, low=low, high=high))
+    return value
+
+
+def flag(data: dict[str, Any], key: str) -> bool:
+    """An optional boolean, false when absent."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise Invalid(_("%(field)s must be true or false.", field=key))
+    return value
+
+
+def client_id(data: dict[str, Any], key: str) -> str:
+    """An id made on the phone: a UUID in its canonical lower-case form."""
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise Invalid(_("%(field)s must be a UUID.", field=key))
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        raise Invalid(_("%(field)s must be a UUID.", field=key)) from None
+    return str(parsed)
+
+
+def text_list(data: dict[str, Any], key: str, *, min_items: int, max_items: int, max_len: int) -> list[str]:
+    """A list of non-empty strings (empty entries are dropped before counting)."""
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise Invalid(_("%(field)s must be a list.", field=key))
+    items = [text({"item": item}, "item", max_len=max_len, required=False) for item in value]
+    items = [item for item in items if item]
+    if not min_items <= len(items) <= max_items:
+        raise Invalid(_("%(field)s needs %(low)d to %(high)d entries.", field=key, low=min_items, high=max_items))
+    return items

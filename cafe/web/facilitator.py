@@ -1,0 +1,72 @@
+"""The facilitator's pages behind the secret host link: dashboard, plan file, exports."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, render_template
+
+from cafe import perspectives, store
+from cafe.db import transaction
+from cafe.domain.plan import plan_to_toml
+from cafe.services import exporting, utcnow, views
+from cafe.sockets.common import join_url
+from cafe.web.links import facilitator_urls
+
+bp = Blueprint("facilitator", __name__, url_prefix="/f")
+
+
+@bp.get("/<host_token>")
+def dashboard(host_token: str):
+    """The live dashboard; everything on it arrives over the socket."""
+    with transaction() as db:
+        cafe = store.cafe_by_host_token(db, host_token)
+        code, title = cafe.code, cafe.title
+    urls = facilitator_urls(host_token, code)
+    page = {
+        "host_token": host_token,
+        "code": code,
+        "join_url": join_url(code),
+        "wall_url": urls["wall"],
+        "qr_url": urls["qr"],
+        "exports": urls["exports"],
+    }
+    labels = {key: label for key, label in perspectives.choices()}
+    response = Response(render_template("dashboard.html", cafe_title=title, page=page, perspective_labels=labels))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<host_token>/plan.toml")
+def plan_file(host_token: str):
+    """The café's setup saved back as a plan file."""
+    with transaction() as db:
+        cafe = store.cafe_by_host_token(db, host_token)
+        text, name = plan_to_toml(store.plan_of(cafe)), f"cafe-{cafe.code.lower()}.toml"
+    return Response(text, mimetype="application/toml", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+EXPORTS = {
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+    "html": ("text/html; charset=utf-8", "html"),
+}
+
+
+@bp.get("/<host_token>/export.<fmt>")
+def export(host_token: str, fmt: str):
+    """Download the café as Markdown, CSV, JSON or a printable HTML report."""
+    if fmt not in EXPORTS:
+        abort(404)
+    with transaction() as db:
+        cafe = store.cafe_by_host_token(db, host_token)
+        snap = views.Snapshot(db, cafe, utcnow(), join_url(cafe.code))
+        data = exporting.export_data(snap)
+    labels = {key: label for key, label in perspectives.choices()}
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2)
+    else:
+        body = exporting.render(fmt, data, labels)
+    mimetype, ext = EXPORTS[fmt]
+    disposition = "inline" if fmt == "html" else f'attachment; filename="cafe-{data["cafe"]["code"].lower()}.{ext}"'
+    return Response(body, content_type=mimetype, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})

@@ -1,0 +1,127 @@
+"""Public pages: the start page, starting a café, the QR code and the health check."""
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import text
+
+from cafe import plans, store
+from cafe.db import get_db, transaction
+from cafe.domain.plan import PlanError, plan_from_dict
+from cafe.errors import NotFound
+from cafe.services import cafes, utcnow
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index():
+    """The start page: join with a code, or start a café."""
+    return render_template("home.html", error=None)
+
+
+@bp.get("/join")
+def join_by_code():
+    """The home page's code form lands here."""
+    code = (request.args.get("code") or "").strip().upper()
+    with transaction() as db:
+        try:
+            store.cafe_by_code(db, code)
+        except NotFound:
+            return render_template("home.html", error=_("No café has the code %(code)s.", code=code[:12])), 404
+    return redirect(url_for("participant.join", code=code))
+
+
+def _plan_cards() -> list[dict]:
+    cards = []
+    for entry in plans.list_plans():
+        plan = entry.plan
+        cards.append({
+            "file": entry.file,
+            "title": plan.title if plan else entry.file,
+            "purpose": plan.purpose if plan else "",
+            "themes": [t.name for t in plan.themes] if plan else [],
+            "rounds": plan.rounds if plan else 0,
+            "total_minutes": plan.total_minutes if plan else 0,
+            "theme_mode": plan.theme_mode if plan else "",
+            "error": str(entry.error) if entry.error else None,
+        })
+    return cards
+
+
+FORM_FIELDS = ("title", "purpose", "themes", "rounds", "round_minutes", "table_size", "theme_mode", "host_cue")
+
+
+def plan_from_form(form) -> dict:
+    """The custom café form as a plan dict (checked by plan_from_dict like any plan file)."""
+    themes = []
+    for line in (form.get("themes") or "").splitlines():
+        if not line.strip():
+            continue
+        name, _sep, question = line.partition(":")
+        themes.append({"name": name.strip(), "question": (question.strip() or name.strip())})
+
+    def number(key: str, default: int) -> int | str:
+        raw = (form.get(key) or "").strip()
+        if not raw:
+            return default
+        return int(raw) if raw.lstrip("-").isdigit() else raw
+
+    return {
+        "title": (form.get("title") or "").strip(),
+        "purpose": (form.get("purpose") or "").strip(),
+        "themes": themes,
+        "rounds": number("rounds", 3),
+        "round_minutes": number("round_minutes", 15),
+        "table_size": number("table_size", 5),
+        "theme_mode": form.get("theme_mode") or "rotate",
+        "host_cue": [line.strip() for line in (form.get("host_cue") or "").splitlines() if line.strip()],
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Start a café from a shipped plan or from the form; success goes to the secret host link."""
+    errors: dict[str, str] = {}
+    form = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            if form.get("plan"):
+                plan = plans.load_plan(plans.plan_path(form["plan"]))
+            else:
+                plan = plan_from_dict(plan_from_form(form), source=_("the form"))
+        except PlanError as error:
+            field = (error.field or "form").split("[")[0].split(".")[0]
+            errors["plan" if form.get("plan") else (field if field in FORM_FIELDS else "form")] = str(error)
+        else:
+            with transaction() as db:
+                cafe, token = cafes.create_cafe(db, plan, utcnow())
+            current_app.logger.info("café %s created", cafe.code)
+            return redirect(url_for("facilitator.dashboard", host_token=token), code=303)
+    status = 400 if errors else 200
+    return render_template("new.html", plans=_plan_cards(), form=form, errors=errors), status
+
+
+@bp.get("/qr/<code>.svg")
+def qr(code: str):
+    """The join URL as a QR code, for the projector and the dashboard."""
+    with transaction() as db:
+        cafe = store.cafe_by_code(db, code)
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    buffer = io.BytesIO()
+    segno.make(f"{base}/j/{cafe.code}", error="m").save(buffer, kind="svg", scale=8, border=2, title=f"{base}/j/{cafe.code}")
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=300"})
+
+
+@bp.get("/healthz")
+def health():
+    """ok when the database answers; used by tests, deploys and load balancers."""
+    try:
+        with get_db().engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"
+        abort(503)
+    return "ok"

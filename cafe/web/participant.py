@@ -1,0 +1,81 @@
+"""The participant's pages: join (works without JavaScript) and the live phone screen."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from cafe import perspectives, store
+from cafe.db import transaction
+from cafe.errors import Invalid, NotFound
+from cafe.extensions import socketio
+from cafe.services import cafes, utcnow
+from cafe.sockets import rooms
+
+bp = Blueprint("participant", __name__)
+COOKIE_AGE = 7 * 24 * 3600
+
+
+def _cookie(code: str) -> str:
+    return f"cafe_{code}"
+
+
+def _known(db, cafe) -> bool:
+    token = request.cookies.get(_cookie(cafe.code))
+    if not token:
+        return False
+    try:
+        store.participant_by_token(db, cafe, token)
+    except NotFound:
+        return False
+    return True
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+def join(code: str):
+    """Join form; a phone that already joined goes straight to its screen."""
+    errors: dict[str, str] = {}
+    with transaction() as db:
+        cafe = store.cafe_by_code(db, code)
+        if cafe.code != code:
+            return redirect(url_for("participant.join", code=cafe.code))
+        if request.method == "GET" and _known(db, cafe):
+            return redirect(url_for("participant.phone", code=cafe.code))
+        title = cafe.title
+        if request.method == "POST":
+            name = request.form.get("name", "")
+            perspective = request.form.get("perspective", "")
+            try:
+                person, token = cafes.join(db, cafe, name, perspective, utcnow())
+            except Invalid as error:
+                errors["name" if "name" in error.message else "perspective"] = error.message
+            else:
+                cafe_id = cafe.id
+    if request.method == "POST" and not errors:
+        socketio.emit("cafe_changed", {"reason": "participant_joined"}, to=rooms.facilitator(cafe_id))
+        response = redirect(url_for("participant.phone", code=cafe.code), code=303)
+        response.set_cookie(
+            _cookie(cafe.code), token, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+            secure=current_app.config.get("SECURE_COOKIES", False),
+        )
+        return response
+    return render_template(
+        "join.html", cafe_title=title, code=cafe.code, perspectives=perspectives.choices(),
+        form=request.form, errors=errors,
+    ), (400 if errors else 200)
+
+
+@bp.get("/p/<code>")
+def phone(code: str):
+    """The phone screen; it connects with the cookie the join set."""
+    with transaction() as db:
+        cafe = store.cafe_by_code(db, code)
+        if not _known(db, cafe):
+            return redirect(url_for("participant.join", code=cafe.code))
+        title = cafe.title
+    page = {"code": cafe.code, "participant_token": None}
+    labels = {key: label for key, label in perspectives.choices()}
+    response = current_app.make_response(
+        render_template("phone.html", cafe_title=title, page=page, perspective_labels=labels)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

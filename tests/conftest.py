@@ -1,0 +1,97 @@
+"""Fixtures shared by the integration and web tests: an app on a fresh SQLite file, HTTP and
+Socket.IO test clients, and small "actions" helpers that act as a facilitator or a phone."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from cafe import create_app
+from cafe.extensions import socketio
+
+ICIC = "icic-2023-lived-experience-roles.toml"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "ASYNC_MODE": "threading",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cafe.sqlite3'}",
+        "PUBLIC_URL": "http://cafe.test",
+    })
+    yield app
+    app.extensions["cafe_db"].engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Phone:
+    """A participant's phone: joined over HTTP (cookie), connected over Socket.IO."""
+
+    def __init__(self, app, code: str, name: str = "", perspective: str = "") -> None:
+        self.http = app.test_client()
+        response = self.http.post(f"/j/{code}", data={"name": name, "perspective": perspective})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        self.code = code
+        self.socket = socketio.test_client(app, flask_test_client=self.http, auth={"role": "participant", "code": code})
+        assert self.socket.is_connected()
+
+    def emit(self, event: str, payload=None) -> dict:
+        return self.socket.emit(event, payload if payload is not None else {}, callback=True)
+
+    def state(self) -> dict:
+        reply = self.emit("sync")
+        assert reply["ok"], reply
+        return reply["state"]
+
+    def received(self, name: str | None = None) -> list:
+        messages = self.socket.get_received()
+        return [m for m in messages if name is None or m["name"] == name]
+
+
+class Facilitator:
+    """The laptop that created the café through the /new form."""
+
+    def __init__(self, app, plan: str = ICIC) -> None:
+        self.app = app
+        self.http = app.test_client()
+        response = self.http.post("/new", data={"plan": plan})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        self.host_link = response.headers["Location"]
+        self.host_token = self.host_link.rsplit("/", 1)[1]
+        page = self.http.get(self.host_link).get_data(as_text=True)
+        self.code = re.search(r'"code": "(\w+)"', page).group(1)
+        self.socket = socketio.test_client(app, flask_test_client=self.http, auth={"role": "facilitator", "host_token": self.host_token})
+        assert self.socket.is_connected()
+
+    def emit(self, event: str, payload=None) -> dict:
+        return self.socket.emit(event, payload if payload is not None else {}, callback=True)
+
+    def do(self, event: str, payload=None) -> dict:
+        reply = self.emit(event, payload)
+        assert reply["ok"], reply
+        return reply
+
+    def state(self) -> dict:
+        return self.do("sync")["state"]
+
+    def join(self, count: int, perspectives: tuple[str, ...] = ("",)) -> list[Phone]:
+        return [Phone(self.app, self.code, f"P{i}", perspectives[i % len(perspectives)]) for i in range(count)]
+
+    def received(self, name: str | None = None) -> list:
+        return [m for m in self.socket.get_received() if name is None or m["name"] == name]
+
+
+@pytest.fixture
+def facilitator(app) -> Iterator[Facilitator]:
+    yield Facilitator(app)

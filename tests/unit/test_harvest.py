@@ -1,0 +1,206 @@
+"""Rules of the harvest: grouping, labels, quotes, top insights and perspective counts."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cafe.domain import grouping, harvest
+from cafe.domain.grouping import group_texts, stem
+from cafe.domain.harvest import HarvestInsight, build_harvest, label_for
+
+TRANSPORT = [
+    "The bus service is too infrequent in the evenings",
+    "More buses at night so people can get home",
+    "Bus routes do not reach the outer estates",
+    "Cheaper bus fares for young people and evening buses",
+]
+MONEY = [
+    "Funding for the charity was cut this year",
+    "Grant funding is short term and hard to plan with",
+    "Small charities need longer funding agreements",
+    "The funding application forms take weeks to complete",
+]
+TRAINING = [
+    "Volunteers want training and mentoring before they start",
+    "Mentoring schemes help new volunteers settle in",
+    "Training volunteers in first aid and safeguarding",
+    "A mentoring buddy for every new volunteer",
+]
+TOPICS = [TRANSPORT, MONEY, TRAINING]
+SENTENCES = [s for topic in TOPICS for s in topic]
+
+
+def insight(n: int, text: str, *, theme: str = "Community", resonance: int = 0,
+            perspective: str | None = None, do_not_quote: bool = False) -> HarvestInsight:
+    return HarvestInsight(id=f"i{n}", theme=theme, table=1 + n % 3, round=1, text=text,
+                          perspective=perspective, resonance=resonance, do_not_quote=do_not_quote)
+
+
+def as_sets(groups: list[list[int]]) -> set[frozenset[int]]:
+    return {frozenset(g) for g in groups}
+
+
+def test_every_insight_appears_in_exactly_one_subtheme():
+    insights = [insight(n, text) for n, text in enumerate(SENTENCES * 2)]
+    (theme,) = build_harvest(insights, ["Community"])
+    ids = [i for sub in theme.subthemes for i in sub.insight_ids]
+    assert sorted(ids) == sorted(ins.id for ins in insights)
+    assert theme.insight_count == len(insights)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=25), st.one_of(st.none(), st.integers(1, 30)))
+def test_every_index_is_grouped_exactly_once_whatever_the_text(texts, k):
+    groups = group_texts(texts, k)
+    assert sorted(i for g in groups for i in g) == list(range(len(texts)))
+    assert all(groups)
+    if k is not None:
+        assert len(groups) == min(k, len(texts))
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 12, 40])
+def test_k_is_honoured(k):
+    assert len(group_texts(SENTENCES, k)) == min(k, len(SENTENCES))
+
+
+@pytest.mark.parametrize("k", [3, None])
+def test_obvious_topical_groups_are_separated(k):
+    expected = {frozenset(range(start, start + 4)) for start in (0, 4, 8)}
+    assert as_sets(group_texts(SENTENCES, k)) == expected
+
+
+def test_near_duplicates_land_together():
+    texts = SENTENCES + ["More buses at night so people can get home!",
+                         "small charities need longer funding agreements"]
+    for k in (3, 6, 10, None):
+        groups = group_texts(texts, k)
+        assert any({1, 12} <= set(g) for g in groups), k
+        assert any({6, 13} <= set(g) for g in groups), k
+
+
+def test_empty_input_works():
+    assert group_texts([]) == []
+    assert group_texts([], 3) == []
+    assert label_for([]) == "Other"
+    assert build_harvest([], []) == ()
+    (empty,) = build_harvest([], ["Housing"])
+    assert empty.theme == "Housing" and empty.insight_count == 0
+    assert empty.subthemes == () and empty.top_insight_ids == () and empty.perspectives == {}
+
+
+def test_labels_are_one_to_five_words_and_never_empty():
+    insights = [insight(n, text) for n, text in enumerate(SENTENCES + ["", "ok", "?!", "a the of"])]
+    (theme,) = build_harvest(insights, ["Community"])
+    labels = [sub.label for sub in theme.subthemes]
+    for text_group in (TRANSPORT, MONEY, TRAINING, ["x"], ["", " "], ["the and of"], [SENTENCES[0]]):
+        labels.append(label_for(text_group, SENTENCES))
+    for label in labels:
+        assert label.strip() and 1 <= len(label.replace(",", " ").split()) <= 5, label
+
+
+def test_labels_name_the_group_by_its_distinctive_words():
+    assert "bus" in label_for(TRANSPORT, MONEY + TRAINING).lower()
+    assert "funding" in label_for(MONEY, TRANSPORT + TRAINING).lower()
+    assert {"training", "mentoring", "volunteers"} & set(label_for(TRAINING, TRANSPORT + MONEY).lower().replace(",", "").split())
+
+
+def test_a_group_of_one_is_labelled_with_a_short_form_of_its_text():
+    assert label_for(["We should fund more youth clubs in rural villages"]) == "Fund more youth clubs"
+
+
+def test_do_not_quote_is_never_the_quote_nor_a_top_insight():
+    insights = [insight(n, text, resonance=10 - n % 10, do_not_quote=n % 2 == 0)
+                for n, text in enumerate(SENTENCES)]
+    (theme,) = build_harvest(insights, ["Community"])
+    hidden = {ins.id for ins in insights if ins.do_not_quote}
+    assert all(sub.quote not in hidden for sub in theme.subthemes)
+    assert all((sub.quote is None) == (set(sub.insight_ids) <= hidden) for sub in theme.subthemes)
+    assert not hidden & set(theme.top_insight_ids)
+
+
+def test_quote_is_none_when_every_insight_is_do_not_quote():
+    insights = [insight(n, text, resonance=3, do_not_quote=True) for n, text in enumerate(TRANSPORT)]
+    (theme,) = build_harvest(insights, ["Community"])
+    assert [sub.quote for sub in theme.subthemes] == [None] * len(theme.subthemes)
+    assert theme.top_insight_ids == ()
+
+
+def test_quote_is_central_and_resonance_breaks_ties():
+    same = "Mentoring schemes help new volunteers settle in"
+    insights = [insight(0, same, resonance=1), insight(1, same, resonance=5), insight(2, same)]
+    (theme,) = build_harvest(insights, ["Community"])
+    assert theme.subthemes[0].quote == "i1"
+    assert theme.subthemes[0].insight_ids == ("i1", "i0", "i2")
+
+
+def test_top_insights_are_the_three_most_resonating_ties_by_position():
+    resonance = [0, 2, 5, 2, 0, 7, 2, 0, 0, 1, 0, 0]
+    insights = [insight(n, text, resonance=r) for n, (text, r) in enumerate(zip(SENTENCES, resonance))]
+    (theme,) = build_harvest(insights, ["Community"])
+    assert theme.top_insight_ids == ("i5", "i2", "i1")
+    quiet = [insight(n, text) for n, text in enumerate(SENTENCES)]
+    assert build_harvest(quiet, ["Community"])[0].top_insight_ids == ()
+
+
+def test_subthemes_are_ranked_by_size_then_resonance():
+    insights = [insight(n, text, resonance=5 if text in MONEY else 0)
+                for n, text in enumerate(SENTENCES + TRAINING[:2])]
+    (theme,) = build_harvest(insights, ["Community"])
+    sizes = [len(sub.insight_ids) for sub in theme.subthemes]
+    assert sizes == sorted(sizes, reverse=True)
+    assert {"i4", "i5", "i6", "i7"} == set(theme.subthemes[1].insight_ids)
+
+
+def test_perspective_counts_add_up():
+    keys = ["practitioner", None, "lived_experience", "practitioner", "researcher", None, "other"]
+    insights = [insight(n, SENTENCES[n], perspective=p) for n, p in enumerate(keys)]
+    (theme,) = build_harvest(insights, ["Community"])
+    assert sum(theme.perspectives.values()) == theme.insight_count == len(keys)
+    assert theme.perspectives == {"lived_experience": 1, "practitioner": 2, "researcher": 1,
+                                  "other": 1, "not_given": 2}
+
+
+def test_themes_keep_their_order_and_unknown_themes_come_last():
+    insights = [insight(0, TRANSPORT[0], theme="Getting around"),
+                insight(1, MONEY[0], theme="Stray"),
+                insight(2, MONEY[1], theme="Money")]
+    result = build_harvest(insights, ["Money", "Empty", "Getting around"])
+    assert [t.theme for t in result] == ["Money", "Empty", "Getting around", "Stray"]
+    assert [t.insight_count for t in result] == [1, 0, 1, 1]
+
+
+def test_stemmer_joins_word_families():
+    assert stem("volunteers") == stem("volunteering") == stem("volunteered") == "volunteer"
+    assert stem("caring") == stem("cares") == "care"
+    assert stem("studies") == "study"
+
+
+def test_grouping_of_a_thousand_insights_is_quick():
+    import time
+    texts = [f"{s} {n % 17}" for n in range(84) for s in SENTENCES][:1000]
+    started = time.perf_counter()
+    groups = group_texts(texts)
+    assert time.perf_counter() - started < 3.0  # generous for slow CI; about 0.3 s here
+    assert sum(map(len, groups)) == 1000
+
+
+@pytest.mark.parametrize("module", [grouping, harvest])
+def test_the_harvest_core_imports_no_framework(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    names = {alias.name.split(".")[0] for node in ast.walk(tree)
+             if isinstance(node, ast.Import) for alias in node.names}
+    names |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom)}
+    assert not names & {"flask", "flask_socketio", "sqlalchemy", "eventlet", "datetime", "time"}
+
+
+def test_a_text_sharing_no_words_joins_a_group_rather_than_splitting_topics():
+    texts = SENTENCES + ["ok", "Buses buses buses"]
+    groups = as_sets(group_texts(texts))
+    for start in (0, 4, 8):
+        assert any(set(range(start, start + 4)) <= g for g in groups)
+    assert len(groups) == 3
