@@ -5,6 +5,7 @@ import hashlib
 from collections import defaultdict
 from datetime import datetime, timezone
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -39,14 +40,14 @@ def token_hash(token: str) -> str:
 def cafe_by_code(session: Session, code: str) -> CafeRow:
     cafe = session.scalar(select(CafeRow).where(CafeRow.code == code.strip().upper()))
     if cafe is None:
-        raise NotFound("No café has that code.")
+        raise NotFound(_("No café has that code."))
     return cafe
 
 
 def cafe_by_host_token(session: Session, token: str) -> CafeRow:
     cafe = session.scalar(select(CafeRow).where(CafeRow.host_token_hash == token_hash(token)))
     if cafe is None:
-        raise NotFound("Unknown host link.")
+        raise NotFound(_("Unknown host link."))
     return cafe
 
 
@@ -55,14 +56,14 @@ def participant_by_token(session: Session, cafe: CafeRow, token: str) -> Partici
         select(ParticipantRow).where(ParticipantRow.token_hash == token_hash(token), ParticipantRow.cafe_id == cafe.id)
     )
     if person is None:
-        raise NotFound("Unknown participant for this café.")
+        raise NotFound(_("Unknown participant for this café."))
     return person
 
 
 def participant(session: Session, cafe: CafeRow, participant_id: int) -> ParticipantRow:
     person = session.get(ParticipantRow, participant_id)
     if person is None or person.cafe_id != cafe.id:
-        raise NotFound("No such participant in this café.")
+        raise NotFound(_("No such participant in this café."))
     return person
 
 
@@ -94,7 +95,7 @@ def tables(session: Session, cafe: CafeRow) -> list[TableRow]:
 def table(session: Session, cafe: CafeRow, number: int) -> TableRow:
     row = session.scalar(select(TableRow).where(TableRow.cafe_id == cafe.id, TableRow.number == number))
     if row is None:
-        raise NotFound("No such table.")
+        raise NotFound(_("No such table."))
     return row
 
 

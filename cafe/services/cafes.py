@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -52,9 +53,9 @@ def join(session: Session, cafe: CafeRow, name: str, perspective: str, now: date
     """Add a person (name and perspective optional) and seat them; returns the phone's token."""
     name = " ".join(name.split())
     if len(name) > 40:
-        raise Invalid("A display name has at most 40 characters.")
+        raise Invalid(_("A display name has at most 40 characters."))
     if perspective and not is_perspective(perspective):
-        raise Invalid("Unknown perspective.")
+        raise Invalid(_("Unknown perspective."))
     token = secrets.token_urlsafe(24)
     person = ParticipantRow(
         cafe_id=cafe.id, token_hash=store.token_hash(token), name=name or None, perspective=perspective or None, joined_at=now

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,13 +26,13 @@ def post_insight(
     existing = session.get(InsightRow, insight_id)
     if existing is not None:
         if existing.participant_id != person.id:
-            raise Conflict("That insight id is already taken.")
+            raise Conflict(_("That insight id is already taken."))
         return existing, True, []
     if cafe.stage != "rounds" or cafe.status not in OPEN_STATUSES:
-        raise Conflict("Insights can be posted once the round has started.")
+        raise Conflict(_("Insights can be posted once the round has started."))
     table = store.seat_of(session, cafe, person.id, cafe.round)
     if table is None:
-        raise Conflict("You have no seat in this round.")
+        raise Conflict(_("You have no seat in this round."))
     plan = store.plan_of(cafe)
     insight = InsightRow(
         id=insight_id, cafe_id=cafe.id, participant_id=person.id, round=cafe.round, table_number=table,
@@ -44,7 +45,7 @@ def post_insight(
         # The same id arrived twice at once (a resend racing the first send): one row wins.
         existing = session.get(InsightRow, insight_id)
         if existing is None or existing.participant_id != person.id:
-            raise Conflict("That insight id is already taken.") from None
+            raise Conflict(_("That insight id is already taken.")) from None
         return existing, True, []
     payload = presenters.insight(insight, person, resonance=0)
     return insight, False, [Broadcast("insight_posted", payload, a) for a in _table_audience(cafe, cafe.round, table)]
@@ -54,9 +55,9 @@ def resonate(session: Session, cafe: CafeRow, person: ParticipantRow, insight_id
     """Count one "resonates" per person and insight; returns (count, duplicate, broadcasts)."""
     insight = session.get(InsightRow, insight_id)
     if insight is None or insight.cafe_id != cafe.id:
-        raise NotFound("No such insight.")
+        raise NotFound(_("No such insight."))
     if store.seat_of(session, cafe, person.id, insight.round) != insight.table_number:
-        raise Forbidden("You can only mark insights from your own table.")
+        raise Forbidden(_("You can only mark insights from your own table."))
     duplicate = session.get(ResonanceRow, (insight_id, person.id)) is not None
     if not duplicate:
         try:
@@ -77,11 +78,11 @@ def submit_handover(
 ) -> tuple[HandoverRow, list[Broadcast]]:
     """Save the host's hand-over for this round's table (sending again replaces it)."""
     if cafe.stage != "rounds":
-        raise Conflict("Rounds are over.")
+        raise Conflict(_("Rounds are over."))
     table = store.seat_of(session, cafe, person.id, cafe.round)
     hosts = store.hosts(session, cafe)
     if table is None or hosts.get(table) != person.id:
-        raise Forbidden("Only the table host writes the hand-over.")
+        raise Forbidden(_("Only the table host writes the hand-over."))
     row = next((h for h in store.handovers(session, cafe, table) if h.round == cafe.round), None)
     if row is None:
         row = HandoverRow(cafe_id=cafe.id, round=cafe.round, table_number=table)

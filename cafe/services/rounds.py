@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,11 +20,15 @@ def _changed(cafe: CafeRow, reason: str) -> list[Broadcast]:
 
 def _apply(cafe: CafeRow, change) -> None:
     if cafe.stage != "rounds":
-        raise Conflict("The café is in its harvest; rounds are over.")
+        raise Conflict(_("The café is in its harvest; rounds are over."))
     try:
         store.save_clock(cafe, change(store.clock_of(cafe)))
-    except ClockError as error:
-        raise Conflict(str(error).capitalize() + ".") from None
+    except ClockError:
+        raise Conflict(_("That is not possible while the round is %(status)s.", status=_status_word(cafe.status))) from None
+
+
+def _status_word(status: str) -> str:
+    return {"ready": _("not started yet"), "running": _("running"), "paused": _("paused"), "ended": _("ended")}[status]
 
 
 def _log(session: Session, cafe: CafeRow) -> RoundLogRow:
@@ -78,11 +83,11 @@ def next_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast
     """Move everyone to their planned seats for the next round, which starts ready."""
     plan = store.plan_of(cafe)
     if cafe.stage != "rounds":
-        raise Conflict("The café is in its harvest; rounds are over.")
+        raise Conflict(_("The café is in its harvest; rounds are over."))
     if cafe.round >= plan.rounds:
-        raise Conflict("This was the last round: start the harvest.")
+        raise Conflict(_("This was the last round: start the harvest."))
     if cafe.status == RoundStatus.READY.value:
-        raise Conflict("This round has not started yet.")
+        raise Conflict(_("This round has not started yet."))
     _end_if_needed(session, cafe, now)
     seating.move_everyone_on(session, cafe)
     store.save_clock(cafe, RoundClock(duration_s=plan.duration_s(cafe.round)))
@@ -94,9 +99,9 @@ def start_harvest(session: Session, cafe: CafeRow, now: datetime) -> list[Broadc
     """After the last round: the café moves to its harvest."""
     plan = store.plan_of(cafe)
     if cafe.stage == "harvest":
-        raise Conflict("The harvest has already started.")
+        raise Conflict(_("The harvest has already started."))
     if cafe.round < plan.rounds or cafe.status == RoundStatus.READY.value:
-        raise Conflict("The harvest starts after the last round.")
+        raise Conflict(_("The harvest starts after the last round."))
     _end_if_needed(session, cafe, now)
     cafe.stage = "harvest"
     return _changed(cafe, "harvest_started")

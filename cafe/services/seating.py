@@ -1,6 +1,7 @@
 """Who sits where: newcomers, the planned rotation, and the facilitator's moves."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
@@ -126,7 +127,7 @@ def reassign(session: Session, cafe: CafeRow, participant_id: int, table_number:
     person = store.participant(session, cafe, participant_id)
     target = store.table(session, cafe, table_number)
     if store.seat_of(session, cafe, person.id, cafe.round) is None:
-        raise Conflict("That person has no seat in this round.")
+        raise Conflict(_("That person has no seat in this round."))
     for row in store.tables(session, cafe):
         if row.host_id == person.id and row.number != target.number:
             row.host_id = None
@@ -141,7 +142,7 @@ def set_host(session: Session, cafe: CafeRow, table_number: int, participant_id:
     if participant_id is not None:
         person = store.participant(session, cafe, participant_id)
         if store.seat_of(session, cafe, person.id, cafe.round) != target.number:
-            raise Conflict("A table host must sit at that table in this round.")
+            raise Conflict(_("A table host must sit at that table in this round."))
         for row in store.tables(session, cafe):
             if row.host_id == person.id:
                 row.host_id = None

@@ -222,7 +222,7 @@
     const count = list.length;
     const latest = handovers.filter((h) => h.table === t.number).sort((a, b) => b.round - a.round)[0];
     const heading = `card-${t.number}`;
-    return el('article', { class: t.quiet ? 'card table-card quiet' : 'card table-card', id: `table-${t.number}`, 'aria-labelledby': heading },
+    return el('article', { class: t.quiet ? 'card table-card quiet' : 'card table-card', id: `table-${t.number}`, 'data-table': t.number, 'aria-labelledby': heading },
       el('h3', { id: heading }, fmt(S.table, { label: t.label }),
         t.quiet ? el('span', { class: 'badge quiet', title: S.quiet_hint }, S.quiet) : null),
       el('p', { class: 'theme' }, t.theme),
@@ -235,28 +235,46 @@
           m.is_host ? el('span', { class: 'badge host-badge' }, S.host) : null))) : el('p', {}, S.nobody)),
       el('p', { class: 'count' }, count === 1 ? S.insights_one : fmt(S.insights_many, { n: count })),
       el('h4', { class: 'visually-hidden' }, S.insights_heading),
-      count ? el('ul', { class: 'plain insights' }, ...list.map(insightItem)) : el('p', { class: 'hint' }, S.no_insights),
+      // a scroll box must be reachable by keyboard, so it takes focus and names itself
+      count ? el('ul', { class: 'plain insights', tabindex: 0, 'aria-label': `${S.insights_heading}, ${fmt(S.table, { label: t.label })}` },
+        ...list.map(insightItem)) : el('p', { class: 'hint' }, S.no_insights),
       latest ? el('div', { class: 'handover' },
         el('h4', {}, fmt(S.handover_heading, { n: latest.round }),
           latest.host ? el('span', { class: 'hint' }, ` · ${fmt(S.handover_by, { name: hostName(latest.host) })}`) : null),
         el('ul', {}, ...latest.bullets.map((b) => el('li', {}, b)))) : null);
   }
 
+  /* Swaps a table's card while keeping what the facilitator had open, scrolled or focused. */
+  function placeCard(old, card) {
+    const active = old.contains(document.activeElement) ? document.activeElement : null;
+    const focus = active && (active.matches('summary') ? 'summary' : '.insights');
+    const list = old.querySelector('.insights');
+    const scroll = list ? list.scrollTop : 0;
+    card.querySelector('details').open = old.querySelector('details').open;
+    old.replaceWith(card);
+    const next = card.querySelector('.insights');
+    if (next) next.scrollTop = scroll;
+    const target = focus && card.querySelector(focus);
+    if (target) target.focus({ preventScroll: true });
+  }
+
   function renderTables() {
-    // keep open member lists open across re-renders
-    const open = new Set(Array.from(document.querySelectorAll('.table-card details[open]'), (d) => d.closest('article').id));
-    $('tables').replaceChildren(...state.tables.map(tableCard));
-    for (const id of open) { const d = document.querySelector(`#${id} details`); if (d) d.open = true; }
+    const grid = $('tables');
+    const numbers = state.tables.map((t) => t.number);
+    for (const node of Array.from(grid.children)) {
+      if (!numbers.includes(Number(node.dataset.table))) node.remove();
+    }
+    for (const t of state.tables) {
+      const old = $(`table-${t.number}`);
+      if (old) placeCard(old, tableCard(t));
+      else grid.append(tableCard(t));
+    }
   }
 
   function rerenderTable(number) {
     const t = state && state.tables.find((x) => x.number === number);
     const old = $(`table-${number}`);
-    if (!t || !old) return;
-    const open = old.querySelector('details').open;
-    const card = tableCard(t);
-    card.querySelector('details').open = open;
-    old.replaceWith(card);
+    if (t && old) placeCard(old, tableCard(t));
   }
 
   function onInsight(insight) {
@@ -361,7 +379,7 @@
     $('harvest-totals').textContent = fmt(S.harvest_totals, { people: harvest.participant_count, insights: harvest.insight_count });
     $('harvest-themes').replaceChildren(...harvest.themes.map((theme) => el('article', { class: 'card harvest-theme' },
       el('h3', {}, fmt(S.theme_count, { theme: theme.theme, n: theme.insight_count })),
-      el('h4', {}, S.subthemes),
+      theme.subthemes.length ? el('h4', {}, S.subthemes) : el('p', { class: 'hint' }, S.no_theme_insights),
       el('ul', {}, ...theme.subthemes.map((sub) => {
         const quote = sub.quote_insight || insights.get(sub.quote);
         const n = sub.count !== undefined ? sub.count : (sub.insight_ids || []).length;
@@ -370,10 +388,10 @@
       })),
       theme.top_insights.length ? el('h4', {}, S.top_insights) : null,
       theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map(insightItem)) : null,
-      el('h4', {}, S.voices), counts(theme.perspectives))));
+      Object.keys(theme.perspectives || {}).length ? el('h4', {}, S.voices) : null, counts(theme.perspectives))));
     $('harvest-chains').replaceChildren(...harvest.handover_chains.map((chain) => el('article', { class: 'card chain' },
       el('h4', {}, fmt(S.table, { label: chain.table_label })),
-      el('ol', { class: 'plain' }, ...chain.handovers.map((h) => el('li', {},
+      el('ul', { class: 'plain' }, ...chain.handovers.map((h) => el('li', {},
         el('p', { class: 'chain-round' }, `${fmt(S.round_n, { n: h.round })} · ${h.theme}${h.host ? ' · ' + hostName(h.host) : ''}`),
         el('ul', {}, ...h.bullets.map((b) => el('li', {}, b)))))))));
   }

@@ -40,6 +40,11 @@
     nudged: (nudge) => showNudge(nudge),
     refused: showRefused,
   });
+  // common.js shows the transport's own words ("websocket error"); while it retries, say it plainly.
+  conn.socket.on('connect_error', () => {
+    const status = document.querySelector('[data-connection]');
+    if (conn.socket.active && status) status.textContent = S.reconnecting;
+  });
   setInterval(flushOutbox, 15000); // retries anything whose reply timed out on a live connection
 
   /* Messages that fall in the same moment (2 minutes left, hand-over due) are read as one. */

@@ -132,7 +132,7 @@
       .map((ref) => (typeof ref === 'string' ? insights.get(ref) : ref))
       .filter(quotable)
       .filter((i) => !(theme.subthemes || []).some((sub) => sub.quote === i.id))
-      .slice(0, 2);
+      .slice(0, 3);
     return el('article', { class: 'wall-theme' },
       el('h3', {}, theme.theme, el('span', { class: 'wall-theme-count' }, countInsights(theme.insight_count || 0))),
       subs.length ? el('ul', { class: 'wall-subs plain', 'aria-label': S.sub_themes }, ...subs) : null,

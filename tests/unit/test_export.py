@@ -64,8 +64,11 @@ def data() -> dict:
                                {"label": "Multi-line", "insight_ids": ["i5"], "quote": "i5"}],
                  "top_insights": ["i2", "i1", "i5"], "perspectives": {"lived_experience": 2, "practitioner": 1}},
                 {"theme": "Pay", "insight_count": 2,
-                 "subthemes": [{"label": "Hostile", "insight_ids": ["i3", "i6"], "quote": "i3"}],
-                 "top_insights": ["i3"], "perspectives": {"": 1, "practitioner": 1}},
+                 # the service's own shape: counts, the quoted insight and top insights as objects
+                 "subthemes": [{"label": "Hostile", "insight_ids": ["i3", "i6"], "count": 2, "quote": "i3",
+                                "quote_insight": {"id": "i3", "text": EVIL}}],
+                 "top_insights": [{"id": "i3", "text": EVIL}, {"id": "i2", "text": SECRET}],
+                 "perspectives": {"not_given": 1, "practitioner": 1}},
                 {"theme": "Training", "insight_count": 1,
                  "subthemes": [{"label": "Formulas", "insight_ids": ["i4"], "quote": None}],
                  "top_insights": ["i4"], "perspectives": {"researcher": 1}},
@@ -133,7 +136,8 @@ def test_markdown_reports_figures_themes_chains_and_appendix(data):
     text = render_markdown(data)
     assert text.startswith("# Lived experience roles\n")
     assert "2026-11-25" in text and "Participants: 4" in text and "Insights: 6" in text
-    assert "Lived experience: 1" in text and "Not given: 1" in text
+    assert "Lived experience: 1" in text and "Not given: 1" in text and "not_given" not in text
+    assert "**Hostile** (2 insights)" in text and "Round 1 · Table B (2 resonances)" in text
     assert "## Peer roles" in text and "**Supervision** (2 insights)" in text
     assert "Round 1 · Table A · Lived experience" in text
     assert text.index("Round 1 · Peer roles") < text.index("Round 2 · Pay")

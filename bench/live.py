@@ -1,0 +1,162 @@
+"""Live café benchmark: a real `cafe serve` (eventlet) on 127.0.0.1 and a room of phones.
+
+Starts the server as a subprocess on a free port with a fresh SQLite file, creates the ICIC café,
+joins N phones over HTTP, connects each with python-socketio, starts round 1, then every phone
+posts M insights. Prints the post acknowledgement latency and the time until the dashboard
+received each insight (p50/p95/max), the throughput, and the server's memory.
+
+    .venv/bin/python bench/live.py [--phones 60] [--posts 5]
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import socketio
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(tmp: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "CAFE_DATABASE_URL": f"sqlite:///{tmp}/cafe.sqlite3", "CAFE_INSTANCE_PATH": tmp}
+    log = open(Path(tmp) / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cafe", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    for _ in range(200):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read() == b"ok":
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def post_form(base: str, path: str, data: dict) -> tuple[str, str]:
+    """POST a form; returns (Location, cookie header)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(jar))
+    try:
+        opener.open(base + path, data=urllib.parse.urlencode(data).encode())
+    except urllib.error.HTTPError as response:  # 303 arrives as an "error" without redirects
+        location = response.headers["Location"]
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return location, cookies
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--phones", type=int, default=60)
+    parser.add_argument("--posts", type=int, default=5)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="cafe-bench-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(tmp, port)
+    clients: list[socketio.Client] = []
+    try:
+        host_link, _ = post_form(base, "/new", {"plan": "icic-2023-lived-experience-roles.toml"})
+        token = host_link.rsplit("/", 1)[1]
+        page = urllib.request.urlopen(base + f"/f/{token}").read().decode()
+        code = re.search(r'"code": "(\w+)"', page).group(1)
+
+        seen: dict[str, float] = {}
+        all_seen = threading.Event()
+        total = args.phones * args.posts
+        dashboard = socketio.Client()
+
+        @dashboard.on("insight_posted")
+        def on_posted(data):
+            seen.setdefault(data["id"], time.perf_counter())
+            if len(seen) >= total:
+                all_seen.set()
+
+        dashboard.connect(base, auth={"role": "facilitator", "host_token": token}, transports=["websocket"])
+        clients.append(dashboard)
+        t0 = time.perf_counter()
+        for i in range(args.phones):
+            _, cookie = post_form(base, f"/j/{code}", {"name": f"P{i}", "perspective": "lived_experience" if i % 3 == 0 else ""})
+            phone = socketio.Client()
+            phone.connect(base, headers={"Cookie": cookie}, auth={"role": "participant", "code": code}, transports=["websocket"])
+            clients.append(phone)
+        joined_s = time.perf_counter() - t0
+        assert dashboard.call("start_round", {}, timeout=10)["ok"]
+
+        acks: list[float] = []
+        sent: dict[str, float] = {}
+        lock = threading.Lock()
+
+        def run(phone: socketio.Client) -> None:
+            for n in range(args.posts):
+                insight_id = str(uuid.uuid4())
+                start = time.perf_counter()
+                with lock:
+                    sent[insight_id] = start
+                reply = phone.call("post_insight", {"id": insight_id, "text": f"Insight {n}: people must be heard"}, timeout=30)
+                assert reply["ok"], reply
+                with lock:
+                    acks.append(time.perf_counter() - start)
+
+        t1 = time.perf_counter()
+        threads = [threading.Thread(target=run, args=(c,)) for c in clients[1:]]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        all_seen.wait(30)
+        elapsed = time.perf_counter() - t1
+        delivery = [seen[i] - sent[i] for i in sent if i in seen]
+
+        def fmt(values: list[float]) -> str:
+            ordered = sorted(values)
+            p95 = ordered[int(0.95 * (len(ordered) - 1))]
+            return f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
+
+        print(f"phones joined and connected: {args.phones} in {joined_s:.1f} s")
+        print(f"insights posted: {len(acks)} of {total}, dashboard received {len(delivery)}")
+        print(f"post acknowledgement: {fmt(acks)}")
+        print(f"post -> dashboard:    {fmt(delivery)}")
+        print(f"throughput: {len(acks) / elapsed:.0f} posts/s while {args.phones} phones post at once")
+        print(f"server memory (RSS): {rss_mb(server.pid):.0f} MB")
+    finally:
+        for c in clients:
+            c.disconnect()
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The real `cafe serve` process: it answers, creates a café, seats a phone, and stops cleanly."""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import urllib.parse
+from urllib.parse import urlsplit
+
+ICIC = "icic-2023-lived-experience-roles.toml"
+
+
+def _request(server, method: str, path: str, form: dict[str, str] | None = None, headers: dict[str, str] | None = None):
+    """One request without following redirects (http.client never does)."""
+    parts = urlsplit(server.base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    body = urllib.parse.urlencode(form) if form is not None else None
+    sent = dict(headers or {})
+    if body is not None:
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def test_healthz_says_ok(live_server):
+    status, _, body = _request(live_server, "GET", "/healthz")
+    assert (status, body.strip()) == (200, "ok")
+
+
+def test_a_plan_starts_a_cafe_and_a_phone_joins_it(live_server):
+    status, headers, _ = _request(live_server, "POST", "/new", {"plan": ICIC})
+    assert status == 303
+    dashboard = urlsplit(headers["Location"]).path
+    assert re.fullmatch(r"/f/[\w-]+", dashboard)
+
+    status, _, html = _request(live_server, "GET", dashboard)
+    assert status == 200
+    page = json.loads(re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html, re.S).group(1))
+    code = page["code"]
+    assert page["join_url"] == f"{live_server.base_url}/j/{code}"
+
+    status, headers, _ = _request(live_server, "POST", f"/j/{code}", {"name": "Ada", "perspective": "researcher"})
+    assert status == 303 and urlsplit(headers["Location"]).path == f"/p/{code}"
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    assert cookie.startswith(f"cafe_{code}=")
+
+    status, _, phone = _request(live_server, "GET", f"/p/{code}", headers={"Cookie": cookie})
+    assert status == 200 and "socket.io.min.js" in phone
+
+
+def test_the_server_stops_when_terminated(tmp_path, server_control):
+    start_server, stop_server = server_control
+    server = start_server(tmp_path)
+    assert server.process.poll() is None
+    stop_server(server)
+    assert server.process.returncode is not None
+    assert "Traceback" not in server.log_tail(200)
