@@ -110,17 +110,31 @@ def plan_round(
             + SAME_TABLE * (last[person] == table)
         )
 
-    # Most constrained first: those who have met and seen the most.
-    rng.shuffle(travellers)
-    travellers.sort(key=lambda p: (len(seen[p]), len(met.get(p, ()))), reverse=True)
-    for person in travellers:
-        options = [table for table in tables if free[table] > 0]
-        best = min(options, key=lambda t: (cost(person, t, members[t]), -free[t], rng.random()))
-        seating[person] = best
-        members[best].append(person)
-        free[best] -= 1
-
-    _improve_by_swaps(travellers, seating, members, cost, rounds=3)
+    # Greedy placement from several random orders, each polished by improving swaps; the
+    # cheapest plan wins. Small rooms get many tries, large ones few, so planning stays fast.
+    tries = max(1, min(24, 1200 // max(1, len(travellers))))
+    best: tuple[int, dict[int, int]] | None = None
+    for attempt in range(tries):
+        order = list(travellers)
+        rng.shuffle(order)
+        if attempt == 0:  # most constrained first: those who have met and seen the most
+            order.sort(key=lambda p: (len(seen[p]), len(met.get(p, ()))), reverse=True)
+        seats = dict(staying)
+        tables_now = {table: list(people_at) for table, people_at in members.items()}
+        room = dict(free)
+        for person in order:
+            options = [table for table in tables if room[table] > 0]
+            choice = min(options, key=lambda t: (cost(person, t, tables_now[t]), -room[t], rng.random()))
+            seats[person] = choice
+            tables_now[choice].append(person)
+            room[choice] -= 1
+        _improve_by_swaps(order, seats, tables_now, cost, rounds=20)
+        total = sum(cost(p, seats[p], [m for m in tables_now[seats[p]] if m != p]) for p in order)
+        if best is None or total < best[0]:
+            best = (total, seats)
+        if total == 0:
+            break
+    seating = best[1] if best else dict(staying)
     return seating
 
 

@@ -1,6 +1,7 @@
 """The whole café as one JSON-safe record, its renderings, and reading it back."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -106,17 +107,16 @@ def import_cafe(db: Session, data: Any, now: datetime) -> tuple[CafeRow, str]:
                    for s in data["seats"])
         db.add_all(RoundLogRow(cafe_id=cafe.id, round=int(r["round"]), started_at=_time(r.get("started_at"), "started_at"),
                                ended_at=_time(r.get("ended_at"), "ended_at")) for r in data.get("rounds_log", []))
-        known = set()
+        new_ids: dict[str, str] = {}
         for i in data["insights"]:
-            if db.get(InsightRow, i["id"]) is not None:
-                raise Invalid(f"insight {i['id']} already exists here (this café was imported before)")
-            known.add(i["id"])
-            db.add(InsightRow(id=i["id"], cafe_id=cafe.id, participant_id=ids[int(i["participant_id"])], round=int(i["round"]),
+            # Ids stay as they were unless this database already has them (the original café).
+            new_ids[i["id"]] = i["id"] if db.get(InsightRow, i["id"]) is None else str(uuid.uuid4())
+            db.add(InsightRow(id=new_ids[i["id"]], cafe_id=cafe.id, participant_id=ids[int(i["participant_id"])], round=int(i["round"]),
                               table_number=int(i["table"]), theme=i["theme"], text=i["text"], do_not_quote=bool(i.get("do_not_quote")),
                               posted_at=_time(i["posted_at"], "posted_at")))
         db.flush()
-        db.add_all(ResonanceRow(insight_id=r["insight_id"], participant_id=ids[int(r["participant_id"])])
-                   for r in data.get("resonances", []) if r["insight_id"] in known)
+        db.add_all(ResonanceRow(insight_id=new_ids[r["insight_id"]], participant_id=ids[int(r["participant_id"])])
+                   for r in data.get("resonances", []) if r["insight_id"] in new_ids)
         db.add_all(HandoverRow(cafe_id=cafe.id, round=int(h["round"]), table_number=int(h["table"]),
                                host_participant_id=ids.get(h.get("host_participant_id")), bullets=list(h["bullets"]),
                                written_at=_time(h.get("written_at"), "written_at") or now) for h in data.get("handovers", []))
