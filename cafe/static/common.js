@@ -92,8 +92,13 @@ window.Cafe = (function () {
     socket.on('connect', () => show('online', s.connected || 'Connected'));
     socket.on('disconnect', () => show('offline', s.reconnecting || 'Reconnecting…'));
     socket.on('connect_error', (err) => {
-      show('offline', (err && err.message) || s.reconnecting || 'Reconnecting…');
-      if (handlers.refused && err && err.message && !socket.active) handlers.refused(err.message);
+      // socket.active stays true for network trouble (it keeps retrying); false when the server refused us.
+      if (socket.active) {
+        show('offline', s.reconnecting || 'Reconnecting…');
+      } else {
+        show('offline', (err && err.message) || s.refused || 'The server refused the connection.');
+        if (handlers.refused) handlers.refused(err && err.message);
+      }
     });
     socket.on('state', handlers.state);
     socket.on('cafe_changed', sync);

@@ -82,6 +82,27 @@ def plan_from_form(form) -> dict:
     }
 
 
+# Stand-ins for a field already reported, so that checking goes on to the next field.
+_SOUND = {"title": "x", "purpose": "", "themes": [{"name": "x", "question": "x"}], "rounds": 3, "round_minutes": 15,
+          "table_size": 5, "theme_mode": "rotate", "host_cue": []}
+
+
+def _plan_or_errors(data: dict):
+    """Check the form's plan and report every wrong field, not only the first."""
+    errors: dict[str, str] = {}
+    for _attempt in range(len(FORM_FIELDS) + 1):
+        try:
+            return plan_from_dict(data, source=_("the form")), errors
+        except PlanError as error:
+            field = (error.field or "form").split("[")[0].split(".")[0]
+            if field not in FORM_FIELDS or field in errors:
+                errors.setdefault("form", error.message)
+                return None, errors
+            errors[field] = error.message
+            data = {**data, field: _SOUND[field]}
+    return None, errors
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """Start a café from a shipped plan or from the form; success goes to the secret host link."""
@@ -89,14 +110,12 @@ def new():
     form = request.form if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            if form.get("plan"):
-                plan = plans.load_plan(plans.plan_path(form["plan"]))
-            else:
-                plan = plan_from_dict(plan_from_form(form), source=_("the form"))
+            plan = plans.load_plan(plans.plan_path(form["plan"])) if form.get("plan") else None
         except PlanError as error:
-            field = (error.field or "form").split("[")[0].split(".")[0]
-            errors["plan" if form.get("plan") else (field if field in FORM_FIELDS else "form")] = str(error)
-        else:
+            errors["plan"] = str(error)
+        if not form.get("plan"):
+            plan, errors = _plan_or_errors(plan_from_form(form))
+        if not errors:
             with transaction() as db:
                 cafe, token = cafes.create_cafe(db, plan, utcnow())
             current_app.logger.info("café %s created", cafe.code)
