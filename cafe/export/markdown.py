@@ -11,13 +11,13 @@ from flask_babel import ngettext
 from cafe.export.report import Quote, Report, build_report
 
 # Backslash-escaping punctuation keeps user text literal: no raw HTML, links, emphasis or headings.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~]|&(?=#?\w+;))")
 _SPACE = re.compile(r"\s+")
 
 
 def md(text: str) -> str:
     """User text as one literal Markdown line."""
-    return _SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(text)).strip())
+    return _SPECIAL.sub(lambda m: "\\" + m.group(0), _SPACE.sub(" ", str(text)).strip())
 
 
 def _quote_line(quote: Quote) -> str:

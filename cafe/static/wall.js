@@ -16,6 +16,7 @@
   const insights = new Map();   // id -> insight, everything the wall has seen
   let clockOffset = 0;          // server time minus our time, for the age of a nudge
   let lastNudge = null;
+  let staleNudgeAt = null;      // a nudge from an earlier round is no longer news
   let freshId = null;
 
   function fill(template, values) {
@@ -68,7 +69,7 @@
     const banner = $('nudge');
     const at = lastNudge ? Date.parse(lastNudge.at) : NaN;
     const age = (Date.now() + clockOffset - at) / 1000;
-    const show = Boolean(lastNudge) && !harvest && (Number.isNaN(at) || age < NUDGE_SHOWN_S);
+    const show = Boolean(lastNudge) && !harvest && lastNudge.at !== staleNudgeAt && (Number.isNaN(at) || age < NUDGE_SHOWN_S);
     if (show && banner.textContent !== lastNudge.text) banner.textContent = lastNudge.text;
     banner.hidden = !show;
   }
@@ -194,6 +195,7 @@
     insights.clear();
     for (const insight of state.insights || []) insights.set(insight.id, insight);
     if (cafe.last_nudge) lastNudge = cafe.last_nudge;
+    if (before && before.round !== cafe.round && lastNudge) staleNudgeAt = lastNudge.at;
     freshId = null;
     render();
     if (harvest && !hadHarvest && before) Cafe.announce(S.harvest_started);

@@ -67,6 +67,8 @@ def export(host_token: str, fmt: str):
         body = json.dumps(data, ensure_ascii=False, indent=2)
     else:
         body = exporting.render(fmt, data, labels)
+    if fmt == "csv":
+        body = "\ufeff" + body  # the byte-order mark makes spreadsheet programs read UTF-8 names right
     mimetype, ext = EXPORTS[fmt]
     disposition = "inline" if fmt == "html" else f'attachment; filename="cafe-{data["cafe"]["code"].lower()}.{ext}"'
     return Response(body, content_type=mimetype, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
