@@ -112,7 +112,11 @@ def import_file(args) -> int:
     from cafe.services import exporting, utcnow
 
     try:
-        raw = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
+        if args.file == "-":
+            raw = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as handle:
+                raw = handle.read()
         data = json.loads(raw)
     except (OSError, ValueError) as error:
         print(f"cafe import: {args.file}: {error}", file=sys.stderr)

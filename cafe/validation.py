@@ -6,10 +6,22 @@ import uuid
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from cafe.errors import Invalid
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# How each payload field is named in messages people read on their phones.
+_NAMES = {
+    "text": _l("The text"), "id": _l("The insight id"), "insight_id": _l("The insight id"), "bullets": _l("The hand-over"),
+    "minutes": _l("Minutes"), "participant_id": _l("The participant"), "table": _l("The table"), "round": _l("The round"),
+    "do_not_quote": _l("Do not quote me"),
+}
+
+
+def _name(key: str) -> str:
+    return str(_NAMES.get(key, key))
 
 
 def payload(data: Any, allowed: set[str]) -> dict[str, Any]:
@@ -30,15 +42,15 @@ def text(data: dict[str, Any], key: str, *, max_len: int, required: bool = True,
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise Invalid(_("%(field)s must be text.", field=key))
+        raise Invalid(_("%(field)s must be text.", field=_name(key)))
     value = value.replace("\r\n", "\n").strip()
     if not multiline:
         value = value.replace("\n", " ")
     value = _CONTROL.sub("", value)
     if required and not value:
-        raise Invalid(_("%(field)s must not be empty.", field=key))
+        raise Invalid(_("%(field)s must not be empty.", field=_name(key)))
     if len(value) > max_len:
-        raise Invalid(_("%(field)s is too long: at most %(max)d characters.", field=key, max=max_len))
+        raise Invalid(_("%(field)s is too long: at most %(max)d characters.", field=_name(key), max=max_len))
     return value
 
 
@@ -48,9 +60,9 @@ def integer(data: dict[str, Any], key: str, *, low: int, high: int, nullable: bo
     if value is None and nullable and key in data:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(_("%(field)s must be a whole number.", field=key))
+        raise Invalid(_("%(field)s must be a whole number.", field=_name(key)))
     if not low <= value <= high:
-        raise Invalid(_("%(field)s must be between %(low)d and %(high)d.", field=key, low=low, high=high))
+        raise Invalid(_("%(field)s must be between %(low)d and %(high)d.", field=_name(key), low=low, high=high))
     return value
 
 
@@ -58,7 +70,7 @@ def flag(data: dict[str, Any], key: str) -> bool:
     """An optional boolean, false when absent."""
     value = data.get(key, False)
     if not isinstance(value, bool):
-        raise Invalid(_("%(field)s must be true or false.", field=key))
+        raise Invalid(_("%(field)s must be true or false.", field=_name(key)))
     return value
 
 
@@ -66,11 +78,11 @@ def client_id(data: dict[str, Any], key: str) -> str:
     """An id made on the phone: a UUID in its canonical lower-case form."""
     value = data.get(key)
     if not isinstance(value, str):
-        raise Invalid(_("%(field)s must be a UUID.", field=key))
+        raise Invalid(_("%(field)s must be a UUID.", field=_name(key)))
     try:
         parsed = uuid.UUID(value)
     except ValueError:
-        raise Invalid(_("%(field)s must be a UUID.", field=key)) from None
+        raise Invalid(_("%(field)s must be a UUID.", field=_name(key))) from None
     return str(parsed)
 
 
@@ -78,9 +90,9 @@ def text_list(data: dict[str, Any], key: str, *, min_items: int, max_items: int,
     """A list of non-empty strings (empty entries are dropped before counting)."""
     value = data.get(key)
     if not isinstance(value, list):
-        raise Invalid(_("%(field)s must be a list.", field=key))
-    items = [text({"item": item}, "item", max_len=max_len, required=False) for item in value]
+        raise Invalid(_("%(field)s must be a list.", field=_name(key)))
+    items = [text({key: item}, key, max_len=max_len, required=False) for item in value]
     items = [item for item in items if item]
     if not min_items <= len(items) <= max_items:
-        raise Invalid(_("%(field)s needs %(low)d to %(high)d entries.", field=key, low=min_items, high=max_items))
+        raise Invalid(_("%(field)s needs %(low)d to %(high)d entries.", field=_name(key), low=min_items, high=max_items))
     return items

@@ -20,23 +20,29 @@ def _table_audience(cafe: CafeRow, round_no: int, table: int) -> list[tuple]:
 
 
 def post_insight(
-    session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str, text: str, do_not_quote: bool, now: datetime
+    session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str, text: str, do_not_quote: bool, now: datetime,
+    written_in: int | None = None,
 ) -> tuple[InsightRow, bool, list[Broadcast]]:
-    """Store an insight at the poster's table, exactly once per id; returns (insight, duplicate, broadcasts)."""
+    """Store an insight at the poster's table, exactly once per id; returns (insight, duplicate, broadcasts).
+
+    An insight written offline in an earlier round (`written_in`) is filed at that round's table."""
     existing = session.get(InsightRow, insight_id)
     if existing is not None:
         if existing.participant_id != person.id:
             raise Conflict(_("That insight id is already taken."))
         return existing, True, []
-    if cafe.stage != "rounds" or cafe.status not in OPEN_STATUSES:
+    round_no = cafe.round
+    if written_in is not None and written_in < cafe.round and store.seat_of(session, cafe, person.id, written_in):
+        round_no = written_in
+    elif cafe.stage != "rounds" or cafe.status not in OPEN_STATUSES:
         raise Conflict(_("Insights can be posted once the round has started."))
-    table = store.seat_of(session, cafe, person.id, cafe.round)
+    table = store.seat_of(session, cafe, person.id, round_no)
     if table is None:
         raise Conflict(_("You have no seat in this round."))
     plan = store.plan_of(cafe)
     insight = InsightRow(
-        id=insight_id, cafe_id=cafe.id, participant_id=person.id, round=cafe.round, table_number=table,
-        theme=plan.theme_for(table, cafe.round).name, text=text, do_not_quote=do_not_quote, posted_at=now,
+        id=insight_id, cafe_id=cafe.id, participant_id=person.id, round=round_no, table_number=table,
+        theme=plan.theme_for(table, round_no).name, text=text, do_not_quote=do_not_quote, posted_at=now,
     )
     try:
         with session.begin_nested():
@@ -48,7 +54,7 @@ def post_insight(
             raise Conflict(_("That insight id is already taken.")) from None
         return existing, True, []
     payload = presenters.insight(insight, person, resonance=0)
-    return insight, False, [Broadcast("insight_posted", payload, a) for a in _table_audience(cafe, cafe.round, table)]
+    return insight, False, [Broadcast("insight_posted", payload, a) for a in _table_audience(cafe, round_no, table)]
 
 
 def resonate(session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str) -> tuple[int, bool, list[Broadcast]]:

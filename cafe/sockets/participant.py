@@ -12,10 +12,13 @@ from cafe.sockets.common import handler, now
 @handler("participant", "post_insight")
 def post_insight(db, cafe, me, data: Any):
     """A phone posts an insight; its table's phones, the dashboard and the wall get insight_posted."""
-    data = check.payload(data, {"id", "text", "do_not_quote"})
+    data = check.payload(data, {"id", "text", "do_not_quote", "round"})
     insight_id = check.client_id(data, "id")
     text = check.text(data, "text", max_len=500, multiline=True)
-    row, duplicate, broadcasts = posting.post_insight(db, cafe, me, insight_id, text, check.flag(data, "do_not_quote"), now())
+    written_in = check.integer(data, "round", low=1, high=100) if "round" in data else None
+    row, duplicate, broadcasts = posting.post_insight(
+        db, cafe, me, insight_id, text, check.flag(data, "do_not_quote"), now(), written_in=written_in
+    )
     author = me if row.participant_id == me.id else None
     payload = presenters.insight(row, author, store.resonance_count(db, row.id), mine=True)
     return {"insight": payload, "duplicate": duplicate}, broadcasts

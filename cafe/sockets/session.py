@@ -6,7 +6,10 @@ from typing import Any
 from flask import request, session
 from flask_socketio import join_room, leave_room
 
+from flask_babel import gettext as _
+
 from cafe import store
+from cafe import validation as check
 from cafe.db import transaction
 from cafe.errors import CafeError
 from cafe.extensions import socketio
@@ -85,8 +88,9 @@ def on_connect(auth: Any = None) -> None:
 def on_sync(data: Any = None) -> dict[str, Any]:
     """Any client asks for its state again (after cafe_changed or a reconnect)."""
     if "role" not in session:
-        return {"ok": False, "error": "forbidden", "message": "Not connected to a café."}
+        return {"ok": False, "error": "forbidden", "message": _("Not connected to a café.")}
     try:
+        check.payload(data, set())
         return {"ok": True, "state": _state()}
     except CafeError as error:
         return error.reply()

@@ -68,6 +68,7 @@
     const before = outbox.length;
     outbox = outbox.filter((item) => !insights.has(item.id));
     if (outbox.length !== before) saveOutbox();
+    announceChanges(previous, next);
     document.body.dataset.stage = next.cafe.stage;
     if (!previous || previous.cafe.round !== next.cafe.round) { lastRemaining = null; editingHandover = false; }
     renderHeader();
@@ -78,7 +79,6 @@
     renderNext();
     renderHarvest();
     if (next.cafe.last_nudge && isFresh(next.cafe.last_nudge)) showNudge(next.cafe.last_nudge);
-    announceChanges(previous, next);
     countdown.update(next.cafe);
   }
 
@@ -272,7 +272,9 @@
     for (const item of outbox) {
       if (inFlight.has(item.id)) continue;
       inFlight.add(item.id);
-      conn.send('post_insight', { id: item.id, text: item.text, do_not_quote: item.do_not_quote }, (reply) => {
+      const payload = { id: item.id, text: item.text, do_not_quote: item.do_not_quote };
+      if (item.round) payload.round = item.round; // written offline in an earlier round: file it there
+      conn.send('post_insight', payload, (reply) => {
         inFlight.delete(item.id);
         if (reply.ok || reply.error !== 'timeout') {
           outbox = outbox.filter((other) => other.id !== item.id);
@@ -307,7 +309,7 @@
     if (!text) { error.textContent = S.empty_insight; textarea.focus(); return; }
     error.textContent = '';
     const quote = document.getElementById('do-not-quote');
-    outbox.push({ id: Cafe.uuid(), text, do_not_quote: quote.checked });
+    outbox.push({ id: Cafe.uuid(), text, do_not_quote: quote.checked, round: state ? state.cafe.round : null });
     saveOutbox();
     textarea.value = '';
     quote.checked = false;
@@ -325,6 +327,7 @@
   }
   textarea.addEventListener('input', updateCounter);
   updateCounter();
+  renderOutbox(); // a page reopened offline still shows what is waiting
 
   /* ---- next round, nudges, harvest ---- */
 
