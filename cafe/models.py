@@ -26,6 +26,7 @@ class CafeRow(Base):
     duration_s: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     remaining_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    theme_stride: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

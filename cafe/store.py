@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from collections import defaultdict
 from datetime import datetime, timezone
 
@@ -72,7 +73,8 @@ def participants(session: Session, cafe: CafeRow) -> list[ParticipantRow]:
 
 
 def plan_of(cafe: CafeRow) -> Plan:
-    return plan_from_dict(cafe.plan, source=f"café {cafe.code}")
+    plan = plan_from_dict(cafe.plan, source=f"café {cafe.code}")
+    return replace(plan, theme_stride=cafe.theme_stride or 1)
 
 
 def clock_of(cafe: CafeRow) -> RoundClock:

@@ -52,6 +52,9 @@ class Plan:
     host_cue: tuple[str, ...]
     handover_minutes: int = 2
     min_tables: int = 0
+    # Not part of a plan file: how many tables the themes move on each round, decided for a
+    # café when its first round starts (see rotation.theme_stride).
+    theme_stride: int = 1
 
     def duration_s(self, round_no: int) -> int:
         """Planned length of a 1-based round in seconds."""
@@ -64,7 +67,7 @@ class Plan:
         count = len(self.themes)
         if self.theme_mode == "fixed":
             return self.themes[(table_number - 1) % count]
-        return self.themes[(table_number - 1 + round_no - 1) % count]
+        return self.themes[(table_number - 1 + (round_no - 1) * self.theme_stride) % count]
 
     @property
     def total_minutes(self) -> int:

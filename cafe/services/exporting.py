@@ -34,7 +34,8 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
         "format": FORMAT,
         "exported_at": snap.now.isoformat(),
         "cafe": {"code": cafe.code, "title": cafe.title, "purpose": snap.plan.purpose, "created_at": presenters.iso(cafe.created_at),
-                 "stage": cafe.stage, "round": cafe.round, "rounds": snap.plan.rounds, "status": cafe.status},
+                 "stage": cafe.stage, "round": cafe.round, "rounds": snap.plan.rounds, "status": cafe.status,
+                 "theme_stride": cafe.theme_stride},
         "plan": dict(cafe.plan),
         "tables": [{"number": t.number, "label": presenters.table_label(t.number)} for t in snap.tables],
         "participants": [
@@ -92,6 +93,7 @@ def import_cafe(db: Session, data: Any, now: datetime) -> tuple[CafeRow, str]:
         if cafe.status in ("running", "paused"):
             cafe.status = "ended"  # a clock from another time means nothing here
         cafe.duration_s = plan.duration_s(cafe.round)
+        cafe.theme_stride = int(info.get("theme_stride", 1))
         db.query(TableRow).filter(TableRow.cafe_id == cafe.id).delete()
         ids: dict[int, int] = {}
         for p in data["participants"]:

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from cafe import store
-from cafe.domain.rotation import balanced_sizes, emptiest_table, plan_round, tables_needed
+from cafe.domain.rotation import balanced_sizes, emptiest_table, plan_round, tables_needed, theme_stride
 from cafe.errors import Conflict
 from cafe.models import CafeRow, SeatRow, TableRow
 
@@ -82,6 +82,7 @@ def balance_current_round(session: Session, cafe: CafeRow) -> None:
     for number in [n for n in rows if n > count]:
         session.delete(rows.pop(number))
     session.flush()
+    cafe.theme_stride = theme_stride(len(plan.themes), len(rows)) if plan.theme_mode == "rotate" else 1
     target = balanced_sizes(len(current), list(rows))
     members: dict[int, list[int]] = {number: [] for number in rows}
     loose: list[int] = []
