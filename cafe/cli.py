@@ -41,7 +41,7 @@ def _patch(mode: str) -> None:
 
         with warnings.catch_warnings():
             # eventlet warns that it is in maintenance mode; it is still our default by choice.
-            warnings.filterwarnings("ignore", message="Eventlet is deprecated")
+            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
             import eventlet
         eventlet.monkey_patch()
     elif mode == "gevent":

@@ -13,7 +13,10 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || apt
 python3 -m venv --help >/dev/null 2>&1 || apt_packages+=(python3-venv)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || apt_packages+=(python3-venv python3-pip)
 if [ "$want_test" = 1 ]; then
+  # Browser tests drive Debian's Chromium; scale-out tests run real PostgreSQL and Redis servers.
   [ -x /usr/bin/chromium ] || apt_packages+=(chromium fonts-dejavu-core)
+  command -v redis-server >/dev/null 2>&1 || apt_packages+=(redis-server)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_packages+=(postgresql)
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
