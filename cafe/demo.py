@@ -74,6 +74,9 @@ def _one_move(db, code: str, bots: list[int], rng: random.Random) -> list:
     cafe = store.cafe_by_code(db, code)
     if cafe.stage != "rounds" or cafe.status not in posting.OPEN_STATUSES:
         return []
+    handover = _due_handover(db, cafe, bots)
+    if handover:
+        return handover
     person = store.participant(db, cafe, rng.choice(bots))
     if rng.random() < 0.3:
         seat = store.seat_of(db, cafe, person.id, cafe.round)
@@ -82,3 +85,24 @@ def _one_move(db, code: str, bots: list[int], rng: random.Random) -> list:
             return posting.resonate(db, cafe, person, rng.choice(candidates).id)[2]
     text = rng.choice(SAYINGS)
     return posting.post_insight(db, cafe, person, str(uuid.uuid4()), text, rng.random() < 0.1, utcnow())[2]
+
+
+HANDOVER = [
+    "We started from stories of not being heard",
+    "Paying people fairly came up again and again",
+    "Open question: who decides what counts as expertise?",
+]
+
+
+def _due_handover(db, cafe, bots: list[int]) -> list:
+    """A simulated host writes the hand-over in the last two minutes, as a real one would."""
+    if cafe.status not in ("running", "paused", "ended"):
+        return []
+    plan = store.plan_of(cafe)
+    if cafe.status != "ended" and store.clock_of(cafe).remaining(utcnow()) > plan.handover_minutes * 60:
+        return []
+    written = {h.table_number for h in store.handovers(db, cafe) if h.round == cafe.round}
+    for table, host in store.hosts(db, cafe).items():
+        if host in bots and table not in written and store.seat_of(db, cafe, host, cafe.round) == table:
+            return posting.submit_handover(db, cafe, store.participant(db, cafe, host), HANDOVER, utcnow())[1]
+    return []
