@@ -79,10 +79,20 @@ def _app(args, mode: str):
     return create_app({"ASYNC_MODE": mode, "PUBLIC_URL": base_url(args.host, args.port, public)})
 
 
+def _patch_or_explain(mode: str) -> bool:
+    try:
+        _patch(mode)
+    except ImportError:
+        print(f"cafe: --async-mode {mode} needs the {mode} package: pip install -e \".[{mode}]\"", file=sys.stderr)
+        return False
+    return True
+
+
 def serve(args) -> int:
     """Start the real-time server."""
     mode = args.async_mode
-    _patch(mode)
+    if not _patch_or_explain(mode):
+        return 2
     app = _app(args, mode)
     base = app.config["PUBLIC_URL"]
     _print_banner(base, f"{base}/", f"{base}/new")
@@ -93,7 +103,8 @@ def serve(args) -> int:
 def demo(args) -> int:
     """Start the server with the ICIC café running and simulated participants posting."""
     mode = args.async_mode
-    _patch(mode)
+    if not _patch_or_explain(mode):
+        return 2
     app = _app(args, mode)
     from cafe import demo as demo_module
 
