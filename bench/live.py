@@ -145,11 +145,19 @@ def main() -> None:
             p95 = ordered[int(0.95 * (len(ordered) - 1))]
             return f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
 
+        # One post at a time, as in a real room: what a single phone waits for.
+        quiet_acks: list[float] = []
+        for n in range(50):
+            start = time.perf_counter()
+            assert clients[1 + n % args.phones].call("post_insight", {"id": str(uuid.uuid4()), "text": "one at a time"}, timeout=10)["ok"]
+            quiet_acks.append(time.perf_counter() - start)
+
         print(f"phones joined and connected: {args.phones} in {joined_s:.1f} s")
         print(f"insights posted: {len(acks)} of {total}, dashboard received {len(delivery)}")
         print(f"post acknowledgement: {fmt(acks)}")
         print(f"post -> dashboard:    {fmt(delivery)}")
         print(f"throughput: {len(acks) / elapsed:.0f} posts/s while {args.phones} phones post at once")
+        print(f"single post in a quiet room (50 posts): {fmt(quiet_acks)}")
         print(f"server memory (RSS): {rss_mb(server.pid):.0f} MB")
     finally:
         for c in clients:
