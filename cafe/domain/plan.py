@@ -16,6 +16,8 @@ MAX_ROUND_MINUTES = 90
 TABLE_SIZE_RANGE = (2, 12)
 MAX_HANDOVER_MINUTES = 10
 MAX_MIN_TABLES = 100
+MAX_NAME = 200  # titles and theme names: they head pages and fill database columns of this size
+MAX_TEXT = 2000
 
 _PLAN_FIELDS = (
     "title", "purpose", "etiquette", "rounds", "round_minutes", "table_size",
@@ -124,22 +126,24 @@ def _reject_unknown(r: _Reader, data: dict, allowed: tuple[str, ...], prefix: st
             raise r.error(f"{prefix}{key}", f"unknown field '{key}'{tip}")
 
 
-def _check_text(r: _Reader, value: object, field: str, *, allow_empty: bool = False) -> str:
+def _check_text(r: _Reader, value: object, field: str, *, allow_empty: bool = False, max_len: int = MAX_TEXT) -> str:
     if not isinstance(value, str):
         raise r.error(field, f"must be text in quotes, not {_kind(value)}")
     if not allow_empty and not value.strip():
         raise r.error(field, "must not be empty")
+    if len(value) > max_len:
+        raise r.error(field, f"is too long: at most {max_len} characters, got {len(value)}")
     if _SURROGATE.search(value):
         raise r.error(field, "contains characters that are not valid text")
     return value
 
 
-def _text(r: _Reader, data: dict, key: str, prefix: str = "", *, required: bool = True) -> str:
+def _text(r: _Reader, data: dict, key: str, prefix: str = "", *, required: bool = True, max_len: int = MAX_TEXT) -> str:
     if key not in data:
         if required:
             raise r.error(f"{prefix}{key}", "missing (this field is required)")
         return ""
-    return _check_text(r, data[key], f"{prefix}{key}", allow_empty=not required)
+    return _check_text(r, data[key], f"{prefix}{key}", allow_empty=not required, max_len=max_len)
 
 
 def _text_list(r: _Reader, data: dict, key: str) -> tuple[str, ...]:
@@ -210,7 +214,7 @@ def _themes(r: _Reader, data: dict, rounds: int) -> tuple[Theme, ...]:
         if not isinstance(item, dict):
             raise r.error(prefix, f"must be a table with a name and a question, not {_kind(item)}")
         _reject_unknown(r, item, _THEME_FIELDS, f"{prefix}.")
-        name = _text(r, item, "name", f"{prefix}.")
+        name = _text(r, item, "name", f"{prefix}.", max_len=MAX_NAME)
         key = name.strip().casefold()
         if key in seen:
             raise r.error(f"{prefix}.name", f"'{name}' is already the name of themes[{seen[key]}]")
@@ -226,7 +230,7 @@ def plan_from_dict(data: dict, *, source: str = "<plan>", text: str | None = Non
     if not isinstance(data, dict):
         raise r.error(None, f"a plan must be a table of fields, not {_kind(data)}")
     _reject_unknown(r, data, _PLAN_FIELDS, "")
-    title = _text(r, data, "title")
+    title = _text(r, data, "title", max_len=MAX_NAME)
     purpose = _text(r, data, "purpose", required=False)
     etiquette = _text_list(r, data, "etiquette")
     rounds = _int(r, data, "rounds", 1, MAX_ROUNDS)

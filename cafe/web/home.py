@@ -82,6 +82,21 @@ def plan_from_form(form) -> dict:
     }
 
 
+def _form_messages() -> dict[str, str]:
+    """What to tell a facilitator about each field of the form (the plan checker's own words
+    are for plan files and name the field's path)."""
+    return {
+        "title": _("Give the café a title (at most 200 characters)."),
+        "purpose": _("The purpose is too long or contains characters that cannot be saved."),
+        "themes": _("Add 1 to 12 themes, one per line, as “Name: question”, each name used once."),
+        "rounds": _("Rounds must be a whole number from 1 to 8."),
+        "round_minutes": _("Minutes per round must be a whole number from 1 to 90."),
+        "table_size": _("People per table must be a whole number from 2 to 12."),
+        "theme_mode": _("Choose how themes move: from table to table, or staying at each table."),
+        "host_cue": _("Each line of the host cue card must be text that can be saved."),
+    }
+
+
 # Stand-ins for a field already reported, so that checking goes on to the next field.
 _SOUND = {"title": "x", "purpose": "", "themes": [{"name": "x", "question": "x"}], "rounds": 3, "round_minutes": 15,
           "table_size": 5, "theme_mode": "rotate", "host_cue": []}
@@ -98,7 +113,7 @@ def _plan_or_errors(data: dict):
             if field not in FORM_FIELDS or field in errors:
                 errors.setdefault("form", error.message)
                 return None, errors
-            errors[field] = error.message
+            errors[field] = _form_messages()[field]
             data = {**data, field: _SOUND[field]}
     return None, errors
 
