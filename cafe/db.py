@@ -29,7 +29,11 @@ class Database:
 
     def create_all(self) -> None:
         """Create missing tables (the schema is small and additive so far)."""
-        Base.metadata.create_all(self.engine)
+        with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Processes booting at once on a fresh database would race to create the same tables.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
+            Base.metadata.create_all(connection)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -27,10 +27,12 @@ from cafe.models import (
 
 
 def utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value is None or value.tzinfo is not None:
+    """Every stored time is UTC: SQLite hands back naive datetimes, PostgreSQL ones in its own TimeZone."""
+    if value is None:
         return value
-    return value.replace(tzinfo=timezone.utc)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
 def token_hash(token: str) -> str:
