@@ -152,12 +152,31 @@ def main() -> None:
             assert clients[1 + n % args.phones].call("post_insight", {"id": str(uuid.uuid4()), "text": "one at a time"}, timeout=10)["ok"]
             quiet_acks.append(time.perf_counter() - start)
 
+        # A round change: every phone hears cafe_changed and fetches its new seat at once.
+        synced: list[float] = []
+        done = threading.Event()
+
+        def resync(phone: socketio.Client, started: float) -> None:
+            assert phone.call("sync", {}, timeout=30)["ok"]
+            with lock:
+                synced.append(time.perf_counter() - started)
+                if len(synced) == args.phones:
+                    done.set()
+
+        change = {"at": 0.0}
+        for phone in clients[1:]:
+            phone.on("cafe_changed", lambda _data, p=phone: threading.Thread(target=resync, args=(p, change["at"])).start())
+        change["at"] = time.perf_counter()
+        assert dashboard.call("next_round", {}, timeout=30)["ok"]
+        done.wait(60)
+
         print(f"phones joined and connected: {args.phones} in {joined_s:.1f} s")
         print(f"insights posted: {len(acks)} of {total}, dashboard received {len(delivery)}")
         print(f"post acknowledgement: {fmt(acks)}")
         print(f"post -> dashboard:    {fmt(delivery)}")
         print(f"throughput: {len(acks) / elapsed:.0f} posts/s while {args.phones} phones post at once")
         print(f"single post in a quiet room (50 posts): {fmt(quiet_acks)}")
+        print(f"next round -> every phone has its new seat: {len(synced)} phones, {fmt(synced)}")
         print(f"server memory (RSS): {rss_mb(server.pid):.0f} MB")
     finally:
         for c in clients:
