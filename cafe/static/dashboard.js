@@ -139,21 +139,37 @@
       next_round: !last && st !== 'ready',
       start_harvest: last && st !== 'ready',
     };
+    // the one step a first-time facilitator most likely wants next is the only filled button
+    const primary = { ready: 'start_round', running: 'end_round', paused: 'resume_round',
+      ended: last ? 'start_harvest' : 'next_round' }[st];
     const panel = document.querySelector('.round-buttons');
     const focused = panel.contains(document.activeElement) ? document.activeElement : null;
     panel.hidden = harvest;
     $('timer').hidden = harvest;
     for (const button of panel.querySelectorAll('button')) {
       const action = button.dataset.action;
-      button.hidden = (action === 'next_round' && last) || (action === 'start_harvest' && !last) ||
-        (action === 'pause_round' && st === 'paused') || (action === 'resume_round' && st !== 'paused');
+      // a button that cannot be used now is left out rather than greyed, so the choice is plain
+      button.hidden = harvest || !enabled[action];
       button.disabled = harvest || !enabled[action];
+      button.classList.toggle('secondary', action !== primary);
     }
+    renderNextStep(cafe, harvest, last);
     // a keyboard user whose button just became disabled should not be dropped back to the page top
     if (focused && (focused.disabled || focused.hidden)) {
       const first = panel.querySelector('button:not([disabled]):not([hidden])');
       (harvest ? $('harvest-heading') : first || $('round-heading')).focus();
     }
+  }
+
+  /* A sentence under the buttons says what to do next, in the words of the buttons themselves. */
+  function renderNextStep(cafe, harvest, last) {
+    const box = $('round-next');
+    if (harvest) {
+      box.replaceChildren(S.next_harvest, ' ', el('a', { href: '#exports-heading' }, S.go_exports));
+    } else {
+      box.replaceChildren(cafe.status === 'ended' && last ? S.next_ended_last : S['next_' + cafe.status] || '');
+    }
+    box.dataset.status = harvest ? 'harvest' : cafe.status;
   }
 
   document.querySelector('.round-buttons').addEventListener('click', (event) => {
@@ -279,6 +295,9 @@
 
   function onInsight(insight) {
     if (!state) return;
+    if (!insights.has(insight.id)) {
+      $('insight-live').textContent = fmt(S.new_insight, { label: insight.table_label || tableLabel(insight.table), text: insight.text });
+    }
     insights.set(insight.id, insight);
     const t = state.tables.find((x) => x.number === insight.table);
     if (t && insight.round === state.cafe.round) t.quiet = false;
@@ -389,6 +408,7 @@
       theme.top_insights.length ? el('h4', {}, S.top_insights) : null,
       theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map(insightItem)) : null,
       Object.keys(theme.perspectives || {}).length ? el('h4', {}, S.voices) : null, counts(theme.perspectives))));
+    if (!harvest.handover_chains.length) { $('harvest-chains').replaceChildren(el('p', { class: 'hint' }, S.no_chains)); return; }
     $('harvest-chains').replaceChildren(...harvest.handover_chains.map((chain) => el('article', { class: 'card chain' },
       el('h4', {}, fmt(S.table, { label: chain.table_label })),
       el('ul', { class: 'plain' }, ...chain.handovers.map((h) => el('li', {},

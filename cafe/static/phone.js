@@ -34,7 +34,7 @@
   const conn = Cafe.connect(auth, {
     state: render,
     connect: flushOutbox,
-    insight_posted: (insight) => { if (atMyTable(insight)) { insights.set(insight.id, insight); renderInsights(); } },
+    insight_posted: onInsightPosted,
     insight_resonated: (r) => { const i = insights.get(r.insight_id); if (i) { i.resonance = r.resonance; renderInsights(); } },
     handover_submitted: () => conn.sync(),
     nudged: (nudge) => showNudge(nudge),
@@ -55,6 +55,17 @@
     pending.push(text);
   }
 
+  function onInsightPosted(insight) {
+    if (!atMyTable(insight)) return;
+    // someone else's new insight is read out; your own is confirmed as 'sent' instead
+    const ours = outbox.some((item) => item.id === insight.id); // the broadcast can beat our own reply
+    if (ours) insight.mine = true;
+    else if (!insights.has(insight.id) && !insight.mine) $('insight-live').textContent = fill(S.new_insight, { text: insight.text });
+    if (insights.has(insight.id)) insight.mine = insights.get(insight.id).mine || insight.mine;
+    insights.set(insight.id, insight);
+    renderInsights();
+  }
+
   function atMyTable(insight) {
     return Boolean(state && state.table && insight.round === state.cafe.round && insight.table === state.table.number);
   }
@@ -71,14 +82,18 @@
     announceChanges(previous, next);
     document.body.dataset.stage = next.cafe.stage;
     if (!previous || previous.cafe.round !== next.cafe.round) { lastRemaining = null; editingHandover = false; }
+    // nudges are about the rounds: when the harvest begins they are old news
+    if (previous && previous.cafe.stage !== next.cafe.stage) hideNudge();
     renderHeader();
+    renderGoNow();
     renderHost();
     renderHandovers();
     renderInsights();
     renderOutbox();
     renderNext();
     renderHarvest();
-    if (next.cafe.last_nudge && isFresh(next.cafe.last_nudge)) showNudge(next.cafe.last_nudge);
+    // in the harvest only a nudge sent live (event 'nudged') is shown, never an old one from a round
+    if (next.cafe.stage !== 'harvest' && next.cafe.last_nudge && isFresh(next.cafe.last_nudge)) showNudge(next.cafe.last_nudge);
     countdown.update(next.cafe);
   }
 
@@ -88,6 +103,21 @@
     $('table-label').textContent = table ? fill(S.table, { label: table.label }) : '—';
     $('theme').textContent = table ? table.theme : '';
     $('question').textContent = table ? table.question : '';
+  }
+
+  /* When a round ends, and while the next one waits to start, say plainly where to go. */
+  function renderGoNow() {
+    const { cafe, next, table, me } = state;
+    let text = '';
+    if (cafe.stage === 'rounds' && cafe.status === 'ended') {
+      if (!next) text = S.go_last;
+      else if (next.stay) text = fill(S.go_stay, { round: cafe.round, label: next.table_label });
+      else text = fill(S.go_move, { round: cafe.round, label: next.table_label, theme: next.theme });
+    } else if (cafe.stage === 'rounds' && cafe.status === 'ready' && cafe.round > 1 && table) {
+      text = fill(me.is_host ? S.go_now_stay : S.go_now_move, { label: table.label });
+    }
+    $('go-now-text').textContent = text;
+    $('go-now').hidden = !text;
   }
 
   function tick(remaining, cafe) {
@@ -215,7 +245,7 @@
     const focusedId = focused && list.contains(focused) ? focused.dataset.id : null;
     const sorted = Array.from(insights.values()).sort((a, b) => String(b.posted_at).localeCompare(String(a.posted_at)));
     list.replaceChildren(...sorted.map(insightNode));
-    $('no-insights').hidden = sorted.length > 0 || outbox.length > 0;
+    $('no-insights').hidden = sorted.length > 0 || outbox.length > 0 || inHarvest();
     if (focusedId) {
       const again = list.querySelector(`[data-id="${CSS.escape(focusedId)}"] button`);
       if (again) again.focus();
@@ -264,7 +294,11 @@
     $('outbox').replaceChildren(...outbox.map((item) => el('li', { class: 'insight card pending', 'data-pending': item.id },
       el('p', { class: 'insight-text', text: item.text }),
       el('p', { class: 'meta status', text: inFlight.has(item.id) ? S.sending : S.queued }))));
-    $('no-insights').hidden = insights.size > 0 || outbox.length > 0;
+    $('no-insights').hidden = insights.size > 0 || outbox.length > 0 || inHarvest();
+  }
+
+  function inHarvest() {
+    return Boolean(state && state.cafe.stage === 'harvest');
   }
 
   function flushOutbox() {
@@ -356,9 +390,13 @@
     $('nudge-close').hidden = false;
   }
 
-  $('nudge-close').addEventListener('click', () => {
+  function hideNudge() {
     $('nudge').textContent = '';
     $('nudge-close').hidden = true;
+  }
+
+  $('nudge-close').addEventListener('click', () => {
+    hideNudge();
     document.getElementById('main').focus();
   });
 

@@ -212,6 +212,9 @@
       const table = tables.find((t) => t.number === insight.table);
       if (table && (!cafe || insight.round === cafe.round)) table.insight_count = (table.insight_count || 0) + 1;
       freshId = insight.id;
+      if (quotable(insight)) {
+        $('insight-live').textContent = fill(S.new_insight, { label: insight.table_label || tableLabel(insight.table), text: insight.text });
+      }
     }
     if (!cafe) return;
     renderTables();

@@ -293,9 +293,15 @@ def test_a_whole_cafe_in_real_browsers(contexts, live_server, playwright):
     export = json.loads(text)
     assert export["format"] == "cafe-export/1" and export["cafe"]["code"] == code
     assert sum(i["text"] == XSS for i in export["insights"]) == 1
-    name, html = download(dash, "Printable report (HTML)")
-    assert "<html" in html.lower() and ICIC_TITLE in html
+    # the printable report opens in a new tab, ready to print, rather than being saved
+    with dash.context.expect_page() as info:
+        dash.locator(".exports").get_by_role("link", name="Printable report (HTML)").click()
+    report = info.value
+    watch_dialogs(report, dialogs)
+    expect(report.get_by_role("heading", level=1)).to_contain_text(ICIC_TITLE)
+    html = report.content()
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img src=x" not in html
+    report.close()
     name, toml = download(dash, "Save setup as a plan")
     assert name.endswith(".toml")
     plan = tomllib.loads(toml)
