@@ -173,6 +173,9 @@
     $('host').hidden = !host;
     if (!host) return;
     $('host-cue').replaceChildren(...(state.cafe.host_cue || []).map((line) => el('li', { text: line })));
+    const etiquette = state.cafe.etiquette || [];
+    $('etiquette-box').hidden = !etiquette.length;
+    $('etiquette').replaceChildren(...etiquette.map((line) => el('li', { text: line })));
     const mine = state.my_handover;
     $('handover').hidden = !(due || mine);
     const showSaved = Boolean(mine) && !editingHandover;

@@ -109,7 +109,14 @@
     const hidden = all.filter((i) => !quotable(i)).length;
     const list = $('stream');
     list.replaceChildren(...shown.map(insightCard));
-    if (!shown.length) list.append(el('li', { class: 'wall-empty' }, S.no_insights));
+    /* Before anything is said, the room reads the café etiquette instead of an empty stream. */
+    const etiquette = (cafe && cafe.etiquette) || [];
+    const showEtiquette = !shown.length && etiquette.length > 0;
+    $('etiquette').hidden = !showEtiquette;
+    list.hidden = showEtiquette;
+    document.querySelector('.wall-stream-head').hidden = showEtiquette;
+    $('etiquette-list').replaceChildren(...etiquette.map((line) => el('li', {}, line)));
+    if (!shown.length && !etiquette.length) list.append(el('li', { class: 'wall-empty' }, S.no_insights));
     /* Cards that would be cut off by the bottom of the screen are dropped, not half shown. */
     const bottom = list.getBoundingClientRect().bottom;
     for (const card of [...list.children].reverse()) {

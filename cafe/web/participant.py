@@ -40,7 +40,7 @@ def join(code: str):
             return redirect(url_for("participant.join", code=cafe.code))
         if request.method == "GET" and _known(db, cafe):
             return redirect(url_for("participant.phone", code=cafe.code))
-        title = cafe.title
+        title, purpose = cafe.title, store.plan_of(cafe).purpose
         if request.method == "POST":
             name = request.form.get("name", "")
             perspective = request.form.get("perspective", "")
@@ -59,7 +59,7 @@ def join(code: str):
         )
         return response
     return render_template(
-        "join.html", cafe_title=title, code=cafe.code, perspectives=perspectives.choices(),
+        "join.html", cafe_title=title, purpose=purpose, code=cafe.code, perspectives=perspectives.choices(),
         form=request.form, errors=errors,
     ), (400 if errors else 200)
 
