@@ -90,6 +90,7 @@
     renderHandovers();
     renderInsights();
     renderOutbox();
+    flushOutbox(); // the round may just have started: send what was waiting for it
     renderNext();
     renderHarvest();
     // in the harvest only a nudge sent live (event 'nudged') is shown, never an old one from a round
@@ -296,7 +297,7 @@
   function renderOutbox() {
     $('outbox').replaceChildren(...outbox.map((item) => el('li', { class: 'insight card pending', 'data-pending': item.id },
       el('p', { class: 'insight-text', text: item.text }),
-      el('p', { class: 'meta status', text: inFlight.has(item.id) ? S.sending : S.queued }))));
+      el('p', { class: 'meta status', text: inFlight.has(item.id) ? S.sending : waitsForRound(item) ? S.waits_for_round : S.queued }))));
     $('no-insights').hidden = insights.size > 0 || outbox.length > 0 || inHarvest();
   }
 
@@ -304,10 +305,16 @@
     return Boolean(state && state.cafe.stage === 'harvest');
   }
 
+  /* Between rounds the table is known but talk has not started: what is written now waits
+     on the phone and is posted the moment the round starts. */
+  function waitsForRound(item) {
+    return Boolean(state && state.cafe.stage === 'rounds' && state.cafe.status === 'ready' && item.round === state.cafe.round);
+  }
+
   function flushOutbox() {
     if (!conn || !conn.socket.connected) return;
     for (const item of outbox) {
-      if (inFlight.has(item.id)) continue;
+      if (inFlight.has(item.id) || waitsForRound(item)) continue;
       inFlight.add(item.id);
       const payload = { id: item.id, text: item.text, do_not_quote: item.do_not_quote };
       if (item.round) payload.round = item.round; // written offline in an earlier round: file it there
@@ -351,7 +358,8 @@
     textarea.value = '';
     quote.checked = false;
     updateCounter();
-    if (conn.socket.connected) flushOutbox(); else { renderOutbox(); say(S.ann_queued); }
+    const item = outbox[outbox.length - 1];
+    if (waitsForRound(item)) { renderOutbox(); say(S.ann_waits); } else if (conn.socket.connected) flushOutbox(); else { renderOutbox(); say(S.ann_queued); }
   });
 
   function updateCounter() {
