@@ -23,8 +23,11 @@ class Database:
         self.engine: Engine = create_engine(url, **options)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            # pysqlite opens transactions on its own and breaks SAVEPOINTs; let SQLAlchemy say BEGIN.
-            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+            # pysqlite opens transactions on its own and breaks SAVEPOINTs; we say BEGIN ourselves.
+            # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
+            # writes fails at once (SQLITE_BUSY) when another writer got in between, instead of
+            # waiting its turn, which threading mode or a second process would hit under load.
+            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_all(self) -> None:
