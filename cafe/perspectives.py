@@ -22,6 +22,11 @@ def choices() -> list[tuple[str, str]]:
     return [(key, str(LABELS[key])) for key in PERSPECTIVES]
 
 
+def labels() -> dict[str, str]:
+    """key -> translated label, for screens and reports."""
+    return dict(choices())
+
+
 def label(key: str | None) -> str:
     """Translated label for a perspective key; 'Not given' for none."""
     if not key:

@@ -30,7 +30,7 @@ def dashboard(host_token: str):
         "qr_url": urls["qr"],
         "exports": urls["exports"],
     }
-    labels = {key: label for key, label in perspectives.choices()}
+    labels = perspectives.labels()
     response = Response(render_template("dashboard.html", cafe_title=title, page=page, perspective_labels=labels))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -62,7 +62,7 @@ def export(host_token: str, fmt: str):
         cafe = store.cafe_by_host_token(db, host_token)
         snap = views.Snapshot(db, cafe, utcnow(), join_url(cafe.code))
         data = exporting.export_data(snap)
-    labels = {key: label for key, label in perspectives.choices()}
+    labels = perspectives.labels()
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)
     else:

@@ -73,7 +73,7 @@ def phone(code: str):
             return redirect(url_for("participant.join", code=cafe.code))
         title = cafe.title
     page = {"code": cafe.code, "participant_token": None}
-    labels = {key: label for key, label in perspectives.choices()}
+    labels = perspectives.labels()
     response = current_app.make_response(
         render_template("phone.html", cafe_title=title, page=page, perspective_labels=labels)
     )

@@ -17,5 +17,5 @@ def wall(code: str):
         cafe = store.cafe_by_code(db, code)
         code, title = cafe.code, cafe.title
     page = {"code": code, "join_url": join_url(code), "qr_url": url_for("home.qr", code=code)}
-    labels = {key: label for key, label in perspectives.choices()}
+    labels = perspectives.labels()
     return render_template("wall.html", cafe_title=title, page=page, perspective_labels=labels)
