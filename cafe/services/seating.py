@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from cafe import store
@@ -151,7 +150,3 @@ def set_host(session: Session, cafe: CafeRow, table_number: int, participant_id:
     session.flush()
     replan_next(session, cafe)
 
-
-def forget_rounds_after(session: Session, cafe: CafeRow, round_no: int) -> None:
-    """Drop planned seats beyond a round (used when a café ends early)."""
-    session.execute(delete(SeatRow).where(SeatRow.cafe_id == cafe.id, SeatRow.round > round_no))

@@ -27,8 +27,6 @@ def for_audience(audience: tuple) -> list[str]:
         return [cafe(cafe_id)]
     if kind == "staff":
         return [facilitator(cafe_id), wall(cafe_id)]
-    if kind == "facilitator":
-        return [facilitator(cafe_id)]
     if kind == "table":
         return [table(cafe_id, *rest)]
     raise ValueError(f"unknown audience {audience!r}")

@@ -220,7 +220,7 @@ def test_a_whole_cafe_in_real_browsers(contexts, live_server, playwright):
     host.page.get_by_label("Line 2", exact=True).fill(BULLETS[1])
     host.part("handover-form").get_by_role("button", name="Save hand-over").click()
     expect(host.part("handover-saved-list").locator("li")).to_have_text(BULLETS)
-    host_card = dash.locator(f"#tables .table-card").filter(has=dash.get_by_role("heading", name=f"Table {host.tables[0]}"))
+    host_card = dash.locator("#tables .table-card").filter(has=dash.get_by_role("heading", name=f"Table {host.tables[0]}"))
     expect(host_card.locator(".handover li")).to_have_text(BULLETS)
 
     # ---- round 2: everybody sits where round 1 said; newcomers at the host's table see the hand-over
