@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("CAFE_INSTANCE_PATH") or None, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.from_environment(app.instance_path))
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # forms and plan files are small; refuse floods
     app.config.update(test_config or {})
     # Nothing we sign outlives a process, so a random key is safe when none is configured.
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or secrets.token_hex(32)

@@ -97,6 +97,23 @@ def _form_messages() -> dict[str, str]:
     }
 
 
+def _uploaded_plan(upload):
+    """A plan file sent from the facilitator's laptop; errors name the file, line and field."""
+    name = (upload.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or _("the uploaded file")
+    raw = upload.read(MAX_PLAN_BYTES + 1)
+    if not raw.strip():
+        raise PlanError(_("Choose a plan file first."), source=name)
+    if len(raw) > MAX_PLAN_BYTES:
+        raise PlanError(_("This file is too large for a plan."), source=name)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PlanError(_("This file is not UTF-8 text."), source=name) from None
+    return plans.parse_plan_text(text, name)
+
+
+MAX_PLAN_BYTES = 256 * 1024
+
 # Stand-ins for a field already reported, so that checking goes on to the next field.
 _SOUND = {"title": "x", "purpose": "", "themes": [{"name": "x", "question": "x"}], "rounds": 3, "round_minutes": 15,
           "table_size": 5, "theme_mode": "rotate", "host_cue": []}
@@ -124,11 +141,15 @@ def new():
     errors: dict[str, str] = {}
     form = request.form if request.method == "POST" else {}
     if request.method == "POST":
+        upload = request.files.get("plan_file")
         try:
-            plan = plans.load_plan(plans.plan_path(form["plan"])) if form.get("plan") else None
+            if form.get("plan"):
+                plan = plans.load_plan(plans.plan_path(form["plan"]))
+            elif upload is not None:
+                plan = _uploaded_plan(upload)
         except PlanError as error:
-            errors["plan"] = str(error)
-        if not form.get("plan"):
+            errors["plan_file" if upload is not None else "plan"] = str(error)
+        if not form.get("plan") and upload is None:
             plan, errors = _plan_or_errors(plan_from_form(form))
         if not errors:
             with transaction() as db:
