@@ -23,6 +23,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.from_environment(app.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # forms and plan files are small; refuse floods
+    # Sixty phones reloading on venue Wi-Fi should not each re-ask for every script and stylesheet.
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 600
     app.config.update(test_config or {})
     # Nothing we sign outlives a process, so a random key is safe when none is configured.
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or secrets.token_hex(32)
