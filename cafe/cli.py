@@ -76,7 +76,7 @@ def _app(args, mode: str):
     from cafe import create_app
 
     public = args.public_url or os.environ.get("CAFE_PUBLIC_URL")
-    return create_app({"ASYNC_MODE": mode, "PUBLIC_URL": base_url(args.host, args.port, public)})
+    return create_app({"ASYNC_MODE": mode, "PUBLIC_URL": public, "LAN_URL": base_url(args.host, args.port, None)})
 
 
 def _patch_or_explain(mode: str) -> bool:
@@ -94,7 +94,7 @@ def serve(args) -> int:
     if not _patch_or_explain(mode):
         return 2
     app = _app(args, mode)
-    base = app.config["PUBLIC_URL"]
+    base = app.config["PUBLIC_URL"] or app.config["LAN_URL"]
     _print_banner(base, f"{base}/", f"{base}/new")
     _run(app, args, mode)
     return 0
@@ -109,7 +109,7 @@ def demo(args) -> int:
     from cafe import demo as demo_module
 
     links = demo_module.start(app, people=args.people)
-    base = app.config["PUBLIC_URL"]
+    base = app.config["PUBLIC_URL"] or app.config["LAN_URL"]
     _print_banner(base, f"{base}{links['join']}", f"{base}{links['dashboard']}", [f"Projector: {base}{links['wall']}"])
     _run(app, args, mode)
     return 0

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request, session
+from flask import session
 
 from cafe import store
 from cafe.db import transaction
@@ -16,12 +16,6 @@ from cafe.services import Broadcast, utcnow
 from cafe.sockets import rooms
 
 log = logging.getLogger(__name__)
-
-
-def join_url(code: str) -> str:
-    """The URL phones use to join, as they will reach this server."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return f"{base}/j/{code}"
 
 
 def emit_all(broadcasts: list[Broadcast]) -> None:

@@ -15,8 +15,8 @@ from cafe.errors import CafeError
 from cafe.extensions import socketio
 from cafe.services import views
 from cafe.sockets import rooms
-from cafe.sockets.common import join_url, now
-from cafe.web.links import facilitator_urls
+from cafe.sockets.common import now
+from cafe.web.links import facilitator_urls, join_url
 
 
 def _identify(auth: dict[str, Any]) -> None:

@@ -9,8 +9,7 @@ from cafe import perspectives, store
 from cafe.db import transaction
 from cafe.domain.plan import plan_to_toml
 from cafe.services import exporting, utcnow, views
-from cafe.sockets.common import join_url
-from cafe.web.links import facilitator_urls
+from cafe.web.links import facilitator_urls, join_url
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
 

@@ -13,6 +13,7 @@ from cafe.db import get_db, transaction
 from cafe.domain.plan import PlanError, plan_from_dict
 from cafe.errors import NotFound
 from cafe.services import cafes, utcnow
+from cafe.web.links import join_url
 
 bp = Blueprint("home", __name__)
 
@@ -165,9 +166,9 @@ def qr(code: str):
     """The join URL as a QR code, for the projector and the dashboard."""
     with transaction() as db:
         cafe = store.cafe_by_code(db, code)
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    url = join_url(cafe.code)
     buffer = io.BytesIO()
-    segno.make(f"{base}/j/{cafe.code}", error="m").save(buffer, kind="svg", scale=8, border=2, title=f"{base}/j/{cafe.code}")
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, title=url)
     return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=300"})
 
 
