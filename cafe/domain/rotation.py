@@ -1,7 +1,7 @@
 """Seating and rotation: hosts stay, travellers move to new people and unseen themes.
 
-A correct, simple planner: balanced table sizes, hosts kept at their tables, a greedy placement
-of travellers followed by a bounded pass of improving swaps.
+The live café plans one round at a time with `plan_round`, on the same seating search as the
+whole-café planner in `planner` (which also weighs perspectives and starts from known designs).
 """
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-# Weights in the order of the café's goals: unseen themes first, then new people, then not
-# sitting at the same table again.
-THEME_REPEAT = 1000
-ENCOUNTER = 10
-SAME_TABLE = 1
+from cafe.domain.annealing import anneal
+from cafe.domain.seating_search import MEET_WEIGHT, Schedule
+from cafe.domain.seeding import random_start, table_sizes
 
 
 @dataclass(frozen=True)
@@ -90,91 +88,41 @@ def plan_round(
     """Seat every person for the next round: person -> table.
 
     `hosts` maps table -> the person who stays there; `themes` maps table -> its theme in the
-    round being planned. Everyone in `people` is seated exactly once.
+    round being planned. Everyone in `people` is seated exactly once, table sizes differ by at
+    most one where the hosts allow, and the seating search weighs unseen themes, new people and
+    moving on, in that order.
     """
-    rng = random.Random(seed)
     people = list(dict.fromkeys(people))
-    staying = {person: table for table, person in hosts.items() if person in people and table in tables}
-    travellers = [person for person in people if person not in staying]
-    capacity = balanced_sizes(len(people), tables)
-    # Hosts sit where they sit even if that table would be "full": balance the rest around them.
-    seating: dict[int, int] = dict(staying)
-    members: dict[int, list[int]] = {table: [] for table in tables}
-    for person, table in staying.items():
-        members[table].append(person)
-    free = {table: capacity[table] - len(members[table]) for table in tables}
-    _fix_overfull(free)
-
-    met = history.met()
-    seen = {person: history.themes_seen(person) for person in travellers}
-    last = {person: history.last_table(person) for person in travellers}
-
-    def cost(person: int, table: int, others: Sequence[int]) -> int:
-        mine = met.get(person, set())
-        return (
-            THEME_REPEAT * (themes.get(table) in seen[person])
-            + ENCOUNTER * sum(1 for other in others if other in mine)
-            + SAME_TABLE * (last[person] == table)
-        )
-
-    # Greedy placement from several random orders, each polished by improving swaps; the
-    # cheapest plan wins. Small rooms get many tries, large ones few, so planning stays fast.
-    tries = max(1, min(24, 1200 // max(1, len(travellers))))
-    best: tuple[int, dict[int, int]] | None = None
-    for attempt in range(tries):
-        order = list(travellers)
-        rng.shuffle(order)
-        if attempt == 0:  # most constrained first: those who have met and seen the most
-            order.sort(key=lambda p: (len(seen[p]), len(met.get(p, ()))), reverse=True)
-        seats = dict(staying)
-        tables_now = {table: list(people_at) for table, people_at in members.items()}
-        room = dict(free)
-        for person in order:
-            options = [table for table in tables if room[table] > 0]
-            choice = min(options, key=lambda t: (cost(person, t, tables_now[t]), -room[t], rng.random()))
-            seats[person] = choice
-            tables_now[choice].append(person)
-            room[choice] -= 1
-        _improve_by_swaps(order, seats, tables_now, cost, rounds=20)
-        total = sum(cost(p, seats[p], [m for m in tables_now[seats[p]] if m != p]) for p in order)
-        if best is None or total < best[0]:
-            best = (total, seats)
-        if total == 0:
-            break
-    seating = best[1] if best else dict(staying)
-    return seating
-
-
-def _fix_overfull(free: dict[int, int]) -> None:
-    # More hosts than a table's share: take the missing seats from the tables with most room.
-    for table in sorted(free):
-        while free[table] < 0:
-            donor = max(free, key=lambda t: free[t])
-            if free[donor] <= 0:
-                break
-            free[donor] -= 1
-            free[table] += 1
-
-
-def _improve_by_swaps(travellers, seating, members, cost, rounds: int) -> None:
-    """Swap pairs of travellers at different tables while that lowers the total cost."""
-    for _ in range(rounds):
-        improved = False
-        for i, a in enumerate(travellers):
-            for b in travellers[i + 1:]:
-                ta, tb = seating[a], seating[b]
-                if ta == tb:
-                    continue
-                rest_a = [m for m in members[ta] if m != a]
-                rest_b = [m for m in members[tb] if m != b]
-                before = cost(a, ta, rest_a) + cost(b, tb, rest_b)
-                after = cost(a, tb, rest_b) + cost(b, ta, rest_a)
-                if after < before:
-                    members[ta].remove(a)
-                    members[tb].remove(b)
-                    members[ta].append(b)
-                    members[tb].append(a)
-                    seating[a], seating[b] = tb, ta
-                    improved = True
-        if not improved:
-            return
+    present = set(people)
+    numbers = sorted(set(tables))
+    staying = {person: table for table, person in hosts.items() if person in present and table in numbers}
+    # Past tables that no longer exist still tell who met whom: give them indices after ours.
+    gone = sorted({t for seats in history.seats.values() for t in seats if t is not None and t not in numbers})
+    index = {number: i for i, number in enumerate(numbers + gone)}
+    everyone = people + [p for p in history.seats if p not in present]
+    so_far = max((len(seats) for seats in history.seats.values()), default=0)
+    names = {name: i for i, name in enumerate(dict.fromkeys(
+        [n for row in history.themes for n in row.values()] + list(themes.values())))}
+    past, past_themes = [], []
+    for r in range(so_far):
+        seats = []
+        for person in everyone:
+            sat = history.seats.get(person, ())
+            seats.append(index[sat[r]] if r < len(sat) and sat[r] is not None else -1)
+        past.append(seats)
+        row = history.themes[r] if r < len(history.themes) else {}
+        past_themes.append([names[row[n]] if n in row else -1 for n in index])
+    position = {person: i for i, person in enumerate(people)}
+    fixed = {position[person]: index[table] for person, table in staying.items()}
+    counts = [0] * len(numbers)
+    for t in fixed.values():
+        counts[t] += 1
+    start = random_start(len(everyone), len(people), fixed, table_sizes(len(people), counts), 1, random.Random(seed))
+    schedule = Schedule(
+        tables=len(numbers), past=past, past_themes=past_themes, planned=start,
+        themes=[[names[themes[n]] if n in themes else -1 for n in numbers]],
+        fixed=[i in fixed for i in range(len(everyone))], perspectives=[-1] * len(everyone), themes_movable=False,
+        stay_weight=MEET_WEIGHT // 6,  # travellers travel when it costs no new encounter
+    )
+    anneal(schedule, iterations=max(600, min(6000, 40 * len(people))), seed=seed, target=schedule.floor)
+    return {person: numbers[schedule.seat[0][i]] for i, person in enumerate(people)}

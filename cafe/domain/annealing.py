@@ -1,0 +1,92 @@
+"""Simulated annealing over a Schedule: swaps of two people, Kempe chains of swaps that keep
+themes new, whole-itinerary swaps, and exchanges of table themes or whole groups.
+
+Deterministic: a seeded generator and an iteration budget, never the clock.
+"""
+from __future__ import annotations
+
+import math
+import random
+
+from cafe.domain.seating_search import MEET_WEIGHT, Schedule
+
+
+def _accept(delta: int, temperature: float, rng: random.Random) -> bool:
+    return delta <= 0 or (delta < 20 * temperature and rng.random() < math.exp(-delta / temperature))
+
+
+def anneal(schedule: Schedule, *, iterations: int, seed: int, target: int = 0, hot: float = 2.0 * MEET_WEIGHT) -> None:
+    """Improve the schedule by swaps, accepting some worse ones while hot to escape dead ends;
+    ends holding the best plan seen. Stops early once the cost reaches `target`."""
+    rng = random.Random(seed)
+    movable = [[p for p in range(schedule.people) if not schedule.fixed[p] and seats[p] >= 0] for seats in schedule.seat]
+    rounds = [r for r in range(schedule.rounds) if len(movable[r]) > 1 and schedule.tables > 1]
+    best_cost, best = schedule.cost, schedule.snapshot()
+    if not rounds or best_cost <= target or iterations <= 0:
+        return
+    # Swapping two travellers' whole itineraries keeps who-meets-whom of a designed plan intact.
+    wanderers = [p for p in movable[0] if all(seats[p] >= 0 for seats in schedule.seat)] if schedule.rounds > 1 else []
+    anchored = {t for p, seats in enumerate(schedule.seat[0]) if schedule.fixed[p] and seats >= 0 for t in [seats]}
+    loose = [t for t in range(schedule.tables) if t not in anchored]  # tables a whole group may leave
+    cold = 0.5
+    cooling = (cold / hot) ** (1.0 / iterations)
+    temperature = hot
+    cost = best_cost
+    for step in range(iterations):
+        temperature *= cooling
+        r = rounds[step % len(rounds)]
+        roll = rng.random()
+        if roll < 0.1 and len(wanderers) > 1:
+            p, q = wanderers[rng.randrange(len(wanderers))], wanderers[rng.randrange(len(wanderers))]
+            if p == q:
+                continue
+            every = list(range(schedule.rounds))
+            delta = schedule.chain_delta(p, q, every)
+            if _accept(delta, temperature, rng):
+                for rr in every:
+                    if schedule.seat[rr][p] != schedule.seat[rr][q]:
+                        schedule.swap(rr, p, q)
+                cost += delta
+        elif roll < 0.2 and (schedule.themes_movable or len(loose) > 1):
+            pool = range(schedule.tables) if schedule.themes_movable else loose
+            a, b = rng.choice(pool), rng.choice(pool)
+            if a == b:
+                continue
+            move = schedule.theme_swap if schedule.themes_movable and (len(loose) < 2 or roll < 0.15) else schedule.group_swap
+            if move == schedule.group_swap and not (a in loose and b in loose):
+                continue
+            before = schedule.cost
+            move(r, a, b)
+            delta = schedule.cost - before
+            if _accept(delta, temperature, rng):
+                cost += delta
+            else:
+                move(r, a, b)
+        else:
+            people = movable[r]
+            p, q = people[rng.randrange(len(people))], people[rng.randrange(len(people))]
+            if schedule.seat[r][p] == schedule.seat[r][q]:
+                continue
+            ta, tb = schedule.theme[r][schedule.seat[r][p]], schedule.theme[r][schedule.seat[r][q]]
+            if ta == tb or schedule.rounds == 1:
+                delta = schedule.swap_delta(r, p, q)
+                if _accept(delta, temperature, rng):
+                    schedule.swap(r, p, q)
+                    cost += delta
+                continue
+            chain = schedule.chain(p, q, r)
+            if chain is None:
+                continue
+            delta = schedule.chain_delta(p, q, chain)
+            if _accept(delta, temperature, rng):
+                for rr in chain:
+                    if schedule.seat[rr][p] != schedule.seat[rr][q]:
+                        schedule.swap(rr, p, q)
+                cost += delta
+        if cost < best_cost and (cost <= target or temperature < MEET_WEIGHT / 4):
+            # Early on the best is soon beaten, so copying the plan waits until it cools.
+            best_cost, best = cost, schedule.snapshot()
+        if cost <= target:
+            return
+    if best_cost < cost:
+        schedule.load(*best)
