@@ -1,76 +1,22 @@
-"""Grouping short texts by shared vocabulary: tokens, TF-IDF vectors, average-link clustering."""
+"""Grouping short texts by shared vocabulary: TF-IDF vectors, average-link consensus clustering."""
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from cafe.domain.words import STOPWORDS, stem, tokens, words
+
+__all__ = ["STOPWORDS", "Vector", "WordVectors", "centroid", "cosine", "group_texts", "stem",
+           "tokens", "vectorize", "words"]
 
 Vector = dict[str, float]
-
-# Function words and the filler of spoken opinion; they say how people talk, not what about.
-STOPWORDS: frozenset[str] = frozenset("""
-a about above after again against all almost also although always am among an and another any
-anyone anything are aren't around as at be became because become been before being below
-between both but by can can't cannot could couldn't did didn't do does doesn't doing don't done
-down during each either else enough even ever every etc few for from further get gets getting
-give given go goes going got had hadn't has hasn't have haven't having he her here hers herself
-him himself his how however i i'd i'll i'm i've if in into is isn't it it's its itself just
-least less let like lot lots made make makes making many may me might more most much must
-mustn't my myself need needs neither no nor not now of off often on once one only or other
-others otherwise our ours ourselves out over own per perhaps quite rather really same say says
-see seem seems shall she should shouldn't since so some something sometimes still such than
-that that's the their theirs them themselves then there there's these they they'd they'll
-they're they've thing things think this those though through thus to too toward towards
-under until up upon us use used very via want wants was wasn't way we we'd we'll we're we've
-well were weren't what what's when where whether which while who whom whose why will with
-within without won't would wouldn't yes yet you you'd you'll you're you've your yours yourself
-yourselves
-""".split())
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_VOWEL = re.compile(r"[aeiouy]")
+# Optional word embeddings: a vector for each word asked about (see cafe.harvest_cli for one).
+WordVectors = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 # Above this size the full similarity matrix costs too much; cluster a spread sample instead.
 SAMPLE_CAP = 400
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words of a text, apostrophes kept inside words."""
-    return [w.replace("’", "'") for w in _WORD.findall(text.casefold())]
-
-
-def stem(word: str) -> str:
-    """A light suffix stemmer: enough to join 'volunteers'/'volunteering' without mangling."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith(("ses", "xes", "ches", "shes", "zes")) and len(word) > 4:
-        word = word[:-2]  # buses -> bus, churches -> church
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        base = word[: -len(suffix)]
-        if word.endswith(suffix) and len(base) >= 3 and _VOWEL.search(base):
-            if base[-1] == base[-2] and base[-1] not in "lsz":
-                base = base[:-1]  # stopping -> stop
-            elif len(base) == 3:
-                base += "e"  # caring -> care
-            word = base
-            break
-    # care/caring meet at 'care', share/sharing at 'shar'
-    if len(word) >= 5 and word.endswith("e") and not word.endswith("ee"):
-        word = word[:-1]
-    return word
-
-
-def tokens(text: str) -> list[str]:
-    """Stems of the content words of a text, in order."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+# Two words count as related when their embeddings' cosine reaches this.
+RELATED = 0.5
 
 
 def vectorize(token_lists: Sequence[Sequence[str]]) -> list[Vector]:
@@ -251,8 +197,41 @@ def _nearest(vectors: Sequence[Vector], groups: list[list[int]]) -> list[list[in
     return out
 
 
-def group_texts(texts: Sequence[str], k: int | None = None) -> list[list[int]]:
-    """Clusters of indices into texts, every index once; exactly min(k, n) clusters when k is given."""
+def related_similarity(texts: Sequence[str], vectors: Sequence[Vector],
+                       word_vectors: WordVectors) -> list[list[float]]:
+    """Soft cosine: texts also meet through related words (fees/cost), not only shared ones."""
+    import numpy as np  # only with the optional embeddings, which bring numpy
+
+    spelling: dict[str, Counter[str]] = {}
+    for text in texts:
+        for word in words(text):
+            spelling.setdefault(stem(word), Counter())[word] += 1
+    feats = sorted({f for vec in vectors for f in vec})
+    if not feats:
+        return [[1.0 if i == j else 0.0 for j in range(len(texts))] for i in range(len(texts))]
+    index = {f: c for c, f in enumerate(feats)}
+    emb = np.asarray(word_vectors([spelling[f].most_common(1)[0][0] if f in spelling else f
+                                   for f in feats]), dtype=float)
+    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    related = emb @ emb.T
+    related[related < RELATED] = 0.0
+    np.fill_diagonal(related, 1.0)
+    bag = np.zeros((len(vectors), len(feats)))
+    for row, vec in enumerate(vectors):
+        for f, v in vec.items():
+            bag[row, index[f]] = v
+    soft = bag @ related
+    soft /= np.maximum(np.linalg.norm(soft, axis=1, keepdims=True), 1e-12)
+    sim = soft @ soft.T
+    np.fill_diagonal(sim, 1.0)
+    return sim.tolist()
+
+
+def group_texts(texts: Sequence[str], k: int | None = None,
+                word_vectors: WordVectors | None = None) -> list[list[int]]:
+    """Clusters of indices into texts, every index once; exactly min(k, n) clusters when k is given.
+
+    With word vectors, a fourth view lets texts meet through related words as well."""
     n = len(texts)
     if n == 0:
         return []
@@ -271,11 +250,15 @@ def group_texts(texts: Sequence[str], k: int | None = None) -> list[list[int]]:
     cap = max(SAMPLE_CAP, k or 0)
     sample = core if len(core) <= cap else [core[i * len(core) // cap] for i in range(cap)]
     m = len(sample)
-    trees = [average_link(similarity_matrix([view[i] for i in sample])) for view in views]
+    sims = [similarity_matrix([view[i] for i in sample]) for view in views]
+    trees = [average_link(sim) for sim in sims]
     if k is None:
         k = choose_k(m, trees[0])
         if k == 1:
             return [list(range(n))]
+    if word_vectors is not None:
+        trees.append(average_link(related_similarity([texts[i] for i in sample],
+                                                     [views[0][i] for i in sample], word_vectors)))
     # Consensus over views and nearby cuts steadies the noisy similarities of short texts.
     agreement = co_association(m, [cut(m, tree, min(m, k + extra))
                                     for tree in trees for extra in (0, 1, 2)])

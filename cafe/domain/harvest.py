@@ -8,14 +8,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cafe.domain.grouping import (
-    STOPWORDS, Vector, centroid, cosine, group_texts, stem, tokens, vectorize,
+    STOPWORDS, Vector, WordVectors, centroid, cosine, group_texts, stem, tokens, vectorize,
 )
+from cafe.domain.words import prose
 from cafe.domain.perspective import PERSPECTIVES
 
 NOT_GIVEN = "not_given"
 FALLBACK_LABEL = "Other"
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 _SURFACE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# General words that carry no idea on their own; fine inside a phrase, never a label's head.
+_WEAK = frozenset(stem(w) for w in """
+able allow already another anyone believe better certain create easy everybody everyone example
+feel good help keep kind know lead mean people person place provide put reason someone sure
+take tell try part year""".split())
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class ThemeHarvest:
 
 def short_text(text: str, max_words: int = 5) -> str:
     """A few words from the start of a text, trimmed of filler at both ends."""
+    text = prose(text)
     first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0] or text
     found = _SURFACE.findall(first) or _SURFACE.findall(text)
     picked = found
@@ -78,7 +85,7 @@ def _surfaces(texts: Sequence[str]) -> tuple[list[list[tuple[str, str]]], dict[s
     spellings: dict[str, Counter[str]] = {}
     for text in texts:
         seq = []
-        for raw in _SURFACE.findall(text):
+        for raw in _SURFACE.findall(prose(text)):
             word = raw.casefold().replace("’", "'")
             if word in STOPWORDS or len(word) < 3 or not word.replace("'", "").isalpha():
                 seq.append(("", ""))  # a break, so pairs only join words that stood together
@@ -108,15 +115,20 @@ def label_for(texts: Sequence[str], others: Sequence[str] = ()) -> str:
         return FALLBACK_LABEL
     if len(texts) == 1:
         return short_text(texts[0])
+    other_uni, other_pairs = _doc_freq(_surfaces(others)[0]) if others else (Counter(), Counter())
+    return _label(texts, other_uni, other_pairs, len(others))
+
+
+def _label(texts: Sequence[str], other_uni: Counter[str], other_pairs: Counter[str], others: int) -> str:
+    """label_for, given how many of the other texts hold each word and word pair."""
     seqs, spellings = _surfaces(texts)
     uni, pairs = _doc_freq(seqs)
-    other_uni, other_pairs = _doc_freq(_surfaces(others)[0]) if others else (Counter(), Counter())
-    total = len(texts) + len(others)
+    total = len(texts) + others
 
     def score(dfg: int, dfo: int) -> float:
         # common in the group and rare overall (IDF), and more common here than elsewhere (lift)
         share = dfg / len(texts)
-        lift = share / ((dfo + 1) / (len(others) + 1)) if others else 1.0
+        lift = share / ((dfo + 1) / (others + 1)) if others else 1.0
         return share * math.log((total + 1) / (dfg + dfo + 0.5)) * min(lift, 4.0) ** 0.5
 
     ranked = sorted(uni, key=lambda s: (-score(uni[s], other_uni[s]), -uni[s], s))
@@ -128,14 +140,41 @@ def label_for(texts: Sequence[str], others: Sequence[str] = ()) -> str:
 
     best_pair = max(pairs, key=lambda p: (score(pairs[p], other_pairs[p]), p), default=None)
     top = score(uni[ranked[0]], other_uni[ranked[0]])
-    if best_pair and pairs[best_pair] >= 2 and score(pairs[best_pair], other_pairs[best_pair]) >= 0.6 * top:
-        phrase = [spell(s) for s in best_pair.split()]
-        return _sentence_case(" ".join(phrase))
-    picked = [ranked[0]]
-    for key in ranked[1:3]:
-        if score(uni[key], other_uni[key]) >= 0.5 * top and uni[key] >= 2:
-            picked.append(key)
-    return _sentence_case(", ".join(spell(s) for s in picked))
+    if best_pair and pairs[best_pair] >= 2 and score(pairs[best_pair], other_pairs[best_pair]) >= 0.45 * top:
+        return _sentence_case(" ".join(spell(s) for s in _extend(best_pair.split(), seqs, pairs[best_pair])))
+    heads = [key for key in ranked if key not in _WEAK] or ranked
+    first = heads[0]
+    beside = Counter({p: c for p, c in pairs.items() if first in p.split() and c >= 2})
+    if beside:
+        # the word people most often wrote next to the group's word makes it a phrase
+        return _sentence_case(" ".join(spell(s) for s in beside.most_common(1)[0][0].split()))
+    second = next((key for key in heads[1:3]
+                   if score(uni[key], other_uni[key]) >= 0.5 * top and uni[key] >= 2), None)
+    if second is not None:
+        return _sentence_case(f"{spell(first)} and {spell(second)}")
+    beside = Counter({p: c for p, c in pairs.items() if first in p.split()})
+    if beside:
+        return _sentence_case(" ".join(spell(s) for s in beside.most_common(1)[0][0].split()))
+    # a lone word is a tag, not a label: a short form of a member says more
+    fuller = short_text(texts[0])
+    return fuller if len(fuller.split()) >= 2 else _sentence_case(spell(first))
+
+
+def _extend(pair: list[str], seqs: Sequence[Sequence[tuple[str, str]]], count: int) -> list[str]:
+    """A pair grown to three words when most texts using it use the same third word with it."""
+    around: Counter[tuple[str, ...]] = Counter()
+    for seq in seqs:
+        keys = [k for k, _ in seq]
+        found = set()
+        for i in range(len(keys) - 1):
+            if keys[i:i + 2] == pair:
+                if i > 0 and keys[i - 1]:
+                    found.add((keys[i - 1], *pair))
+                if i + 2 < len(keys) and keys[i + 2]:
+                    found.add((*pair, keys[i + 2]))
+        around.update(found)
+    best = max(around.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+    return list(best[0]) if best and best[1] >= max(2, 0.8 * count) else pair
 
 
 def _quote(members: Sequence[int], insights: Sequence[HarvestInsight],
@@ -149,17 +188,23 @@ def _quote(members: Sequence[int], insights: Sequence[HarvestInsight],
     return insights[best].id
 
 
-def _theme_harvest(theme: str, insights: Sequence[HarvestInsight]) -> ThemeHarvest:
+def _theme_harvest(theme: str, insights: Sequence[HarvestInsight], k: int | None,
+                   word_vectors: WordVectors | None) -> ThemeHarvest:
     texts = [ins.text for ins in insights]
     vectors = vectorize([tokens(t) for t in texts])
-    groups = group_texts(texts)
+    groups = group_texts(texts, k, word_vectors)
     groups.sort(key=lambda g: (-len(g), -sum(insights[i].resonance for i in g), min(g)))
     subthemes: list[Subtheme] = []
     seen: set[str] = set()
+    # word counts over the whole theme once; each group's 'others' is the whole minus the group
+    all_uni, all_pairs = _doc_freq(_surfaces(texts)[0])
     for members in groups:
-        inside = set(members)
-        label = label_for([texts[i] for i in members],
-                          [texts[i] for i in range(len(texts)) if i not in inside])
+        inside = [texts[i] for i in members if texts[i].strip()]
+        if len(inside) <= 1 or len(groups) == 1:
+            label = label_for(inside)
+        else:
+            uni, pairs = _doc_freq(_surfaces(inside)[0])
+            label = _label(inside, all_uni - uni, all_pairs - pairs, len(texts) - len(members))
         quote = _quote(members, insights, vectors)
         if label in seen:
             stand_in = next((ins for ins in insights if ins.id == quote), insights[members[0]])
@@ -182,9 +227,12 @@ def count_perspectives(insights: Sequence[HarvestInsight]) -> dict[str, int]:
     return {p: counts[p] for p in order}
 
 
-def build_harvest(insights: Sequence[HarvestInsight], themes: Sequence[str]) -> tuple[ThemeHarvest, ...]:
-    """One harvest per theme in the given order, then any themes only the insights name."""
+def build_harvest(insights: Sequence[HarvestInsight], themes: Sequence[str], *, k: int | None = None,
+                  word_vectors: WordVectors | None = None) -> tuple[ThemeHarvest, ...]:
+    """One harvest per theme in the given order, then any themes only the insights name.
+
+    k asks for that many sub-themes in every theme; word vectors, when given, help grouping."""
     by_theme: dict[str, list[HarvestInsight]] = {t: [] for t in themes}
     for ins in insights:
         by_theme.setdefault(ins.theme, []).append(ins)
-    return tuple(_theme_harvest(theme, items) for theme, items in by_theme.items())
+    return tuple(_theme_harvest(theme, items, k, word_vectors) for theme, items in by_theme.items())

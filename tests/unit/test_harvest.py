@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from cafe.domain import grouping, harvest
 from cafe.domain.grouping import group_texts, stem
+from cafe.domain.crosscut import crosscutting
 from cafe.domain.harvest import HarvestInsight, build_harvest, label_for
 
 TRANSPORT = [
@@ -204,3 +205,54 @@ def test_a_text_sharing_no_words_joins_a_group_rather_than_splitting_topics():
     for start in (0, 4, 8):
         assert any(set(range(start, start + 4)) <= g for g in groups)
     assert len(groups) == 3
+
+
+def test_labels_ignore_markup_and_code():
+    texts = ["<script>alert(1)</script> Peer support networks keep people going",
+             "Peer support networks for carers <b>matter</b>",
+             "We need peer support networks; see foo.bar() and onClick=alert(2)"]
+    for label in (label_for(texts, MONEY), label_for(texts[:1]), label_for(["<script>alert(1)</script>"])):
+        assert not {"alert", "script", "foo", "bar", "onclick", "b"} & set(label.lower().split()), label
+    assert "peer support" in label_for(texts, MONEY).lower()
+
+
+def test_labels_of_groups_are_two_to_five_words_a_person_would_write():
+    for group, rest in ((TRANSPORT, MONEY + TRAINING), (MONEY, TRANSPORT + TRAINING), (TRAINING, TRANSPORT + MONEY)):
+        label = label_for(group, rest)
+        assert 2 <= len(label.split()) <= 5 and "," not in label, label
+        assert label[0].isupper(), label
+
+
+def test_build_harvest_honours_k_in_every_theme():
+    insights = [insight(n, text, theme="AB"[n % 2]) for n, text in enumerate(SENTENCES * 2)]
+    for k in (1, 2, 5):
+        assert [len(t.subthemes) for t in build_harvest(insights, ["A", "B"], k=k)] == [k, k]
+
+
+def test_a_subtheme_heard_under_two_themes_is_cross_cutting():
+    themes = {
+        "Health": [("Bus", TRANSPORT[:2]), ("Funding", MONEY[:2])],
+        "Youth": [("Buses", TRANSPORT[2:]), ("Mentoring", TRAINING)],
+        "Arts": [("Volunteer", TRAINING[:1])],
+    }
+    patterns = crosscutting(themes)
+    assert [(p.groups, p.members) for p in patterns if "Health" in p.groups] == [
+        (("Health", "Youth"), (("Health", 0), ("Youth", 0)))]
+    assert all(len(p.groups) >= 2 for p in patterns)
+    assert crosscutting({}) == [] and crosscutting({"Only": [("Bus", TRANSPORT)]}) == []
+
+
+def fake_word_vectors(found):
+    """Money words point one way, park words another, the rest nowhere."""
+    money = {"fee", "fees", "fares", "cost", "costs", "price", "prices"}
+    return [[1.0, 0.0] if w in money else [0.0, 1.0] if w.startswith("park") else [0.0, 0.0] for w in found]
+
+
+def test_word_vectors_let_related_words_meet():
+    texts = ["The fees are high", "Prices went up again", "The fees hurt", "Prices for tickets",
+             "Parks need cleaning", "Parks are lovely", "Cleaning the parks", "Parks need benches"]
+    sim = grouping.related_similarity(texts, grouping.vectorize([grouping.tokens(t) for t in texts]),
+                                      fake_word_vectors)
+    assert sim[0][1] > 0.5 and sim[4][0] == pytest.approx(0.0)
+    groups = group_texts(texts, 2, fake_word_vectors)
+    assert as_sets(groups) == {frozenset({0, 1, 2, 3}), frozenset({4, 5, 6, 7})}

@@ -1,0 +1,144 @@
+"""`cafe harvest FILE.csv [--k N] [--json]`: group a file of insights into labelled sub-themes.
+
+Input: a CSV with columns `text` and `group` (optional `votes`, `perspective`); each group is
+harvested like a theme. Output (with --json): {"groups": {"<group>": {"subthemes": [{"label",
+"members": [row, ...], "quote": row | null}]}}, "crosscutting": [{"label", "groups",
+"subthemes": [{"group", "index"}]}]}, rows counted from 0 over data rows. Cross-cutting
+patterns are defined in cafe.domain.crosscut. Bad input: one line on stderr, exit status 2.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cafe.domain.crosscut import crosscutting
+from cafe.domain.grouping import WordVectors
+from cafe.domain.harvest import HarvestInsight, build_harvest
+
+REQUIRED = ("text", "group")
+
+
+class InputError(Exception):
+    """Input the harvest cannot use; its message is the one line the user sees."""
+
+
+@functools.cache
+def word_vectors() -> WordVectors | None:
+    """The optional offline embeddings (pip install "cafe[embeddings]"), or None.
+
+    Weights and tokenizer are read from the wordllama package's own folder; downloads are off,
+    so a venue without internet behaves exactly like one with it. CAFE_EMBEDDINGS=off skips it."""
+    if os.environ.get("CAFE_EMBEDDINGS", "").lower() in ("off", "0", "no", "false"):
+        return None
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    root = logging.getLogger()
+    if not root.handlers:
+        # wordllama calls logging.basicConfig(INFO) on import; keep our stderr for real errors
+        root.addHandler(logging.NullHandler())
+    try:
+        import wordllama
+        model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    except Exception:  # not installed, or a build without its weights: plain words still work
+        return None
+    return model.embed
+
+
+def read_rows(path: str) -> list[dict[str, str]]:
+    """The data rows of a CSV file, checked for the columns and values the harvest needs."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = [c.strip() for c in reader.fieldnames or []]
+            missing = [c for c in REQUIRED if c not in columns]
+            if missing:
+                raise InputError(f"{path}: missing column(s): {', '.join(missing)} "
+                                 f"(need text and group; votes and perspective are optional)")
+            rows = [{(key or "").strip(): (value or "") for key, value in row.items()} for row in reader]
+    except OSError as error:
+        raise InputError(f"{path}: {error.strerror or error}") from error
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise InputError(f"{path}: not a readable UTF-8 CSV file ({error})") from error
+    for number, row in enumerate(rows):
+        where = f"{path}: data row {number} (line {number + 2})"
+        if not row["text"].strip():
+            raise InputError(f"{where}: empty text")
+        if not row["group"].strip():
+            raise InputError(f"{where}: empty group")
+        votes = (row.get("votes") or "").strip()
+        if votes and not (votes.isdigit() and votes.isascii()):
+            raise InputError(f"{where}: votes must be a whole number of 0 or more, not {votes!r}")
+    return rows
+
+
+def parse_k(raw: str | None) -> int | None:
+    """--k as a positive whole number, or None when not given."""
+    if raw is None:
+        return None
+    try:
+        k = int(raw)
+    except ValueError:
+        k = 0
+    if k < 1:
+        raise InputError(f"--k must be a whole number of 1 or more, not {raw!r}")
+    return k
+
+
+def harvest_rows(rows: Sequence[dict[str, str]], k: int | None = None,
+                 vectors: WordVectors | None = None) -> dict[str, Any]:
+    """The JSON-ready harvest of checked rows, groups in order of first appearance."""
+    insights = [
+        HarvestInsight(id=str(n), theme=row["group"].strip(), table=0, round=0, text=row["text"],
+                       perspective=(row.get("perspective") or "").strip() or None,
+                       resonance=int((row.get("votes") or "0").strip() or 0))
+        for n, row in enumerate(rows)
+    ]
+    themes = build_harvest(insights, [], k=k, word_vectors=vectors)
+    groups = {
+        theme.theme: {"subthemes": [
+            {"label": sub.label, "members": sorted(int(i) for i in sub.insight_ids),
+             "quote": None if sub.quote is None else int(sub.quote)}
+            for sub in theme.subthemes
+        ]}
+        for theme in themes
+    }
+    texts = {ins.id: ins.text for ins in insights}
+    patterns = crosscutting({theme.theme: [(sub.label, [texts[i] for i in sub.insight_ids])
+                                           for sub in theme.subthemes] for theme in themes})
+    return {"groups": groups, "crosscutting": [
+        {"label": p.label, "groups": list(p.groups),
+         "subthemes": [{"group": g, "index": i} for g, i in p.members]}
+        for p in patterns
+    ]}
+
+
+def _as_text(result: dict[str, Any]) -> str:
+    lines = []
+    for group, body in result["groups"].items():
+        lines.append(group)
+        for sub in body["subthemes"]:
+            lines.append(f"  {sub['label']} ({len(sub['members'])})")
+    if result["crosscutting"]:
+        lines.append("Across groups")
+        for pattern in result["crosscutting"]:
+            lines.append(f"  {pattern['label']}: {', '.join(pattern['groups'])}")
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    """Harvest the file named in args and print it; 2 with one line on stderr on bad input."""
+    try:
+        k = parse_k(args.k)
+        rows = read_rows(args.file)
+    except InputError as error:
+        print(f"cafe harvest: {error}", file=sys.stderr)
+        return 2
+    result = harvest_rows(rows, k, None if args.no_embeddings else word_vectors())
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else _as_text(result))
+    return 0
