@@ -1,4 +1,4 @@
-"""The `cafe` command: serve, demo, import, init-db, check-plan.
+"""The `cafe` command: serve, demo, import, init-db, check-plan, rotation, harvest.
 
 Nothing heavy is imported at module level: `serve` must choose its async server (and
 monkey-patch for eventlet) before Flask, SQLAlchemy or sockets are imported.
@@ -171,6 +171,20 @@ def check_plan(args) -> int:
     return status
 
 
+def harvest(args) -> int:
+    """Group a CSV file of insights into labelled sub-themes (cafe.harvest_cli)."""
+    from cafe import harvest_cli
+
+    return harvest_cli.run(args)
+
+
+def rotation(args) -> int:
+    """Plan a whole café's seating from a JSON request and print it as JSON."""
+    from cafe import rotation_cli
+
+    return rotation_cli.run(args.file)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="cafe", description="Run a World Café workshop in real time.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -194,6 +208,16 @@ def parser() -> argparse.ArgumentParser:
     command = commands.add_parser("check-plan", help="check café plan files")
     command.add_argument("files", nargs="+")
     command.set_defaults(fn=check_plan)
+    command = commands.add_parser("rotation", help="plan a café's seating rotation from a JSON request")
+    command.add_argument("file", help="the request file, or - for standard input")
+    command.set_defaults(fn=rotation)
+    command = commands.add_parser("harvest", help="group a CSV of insights (columns text, group) into sub-themes")
+    command.add_argument("file", help="CSV with columns text and group; votes and perspective optional")
+    command.add_argument("--k", metavar="N", help="sub-themes per group (default: the tool chooses)")
+    command.add_argument("--json", action="store_true", help="print JSON (rows counted from 0)")
+    command.add_argument("--no-embeddings", action="store_true",
+                         help="ignore the optional word embeddings even when installed")
+    command.set_defaults(fn=harvest)
     return top
 
 
