@@ -11,6 +11,18 @@ import random
 from cafe.domain.seating_search import MEET_WEIGHT, Schedule
 
 
+def _try_chain(schedule, p: int, q: int, rounds: list[int], temperature: float, rng) -> float:
+    """Swap p and q in every given round where they sit apart, if the annealing rule accepts
+    the change in cost; returns the change made (0 when refused)."""
+    delta = schedule.chain_delta(p, q, rounds)
+    if not _accept(delta, temperature, rng):
+        return 0
+    for rr in rounds:
+        if schedule.seat[rr][p] != schedule.seat[rr][q]:
+            schedule.swap(rr, p, q)
+    return delta
+
+
 def _accept(delta: int, temperature: float, rng: random.Random) -> bool:
     return delta <= 0 or (delta < 20 * temperature and rng.random() < math.exp(-delta / temperature))
 
@@ -40,13 +52,7 @@ def anneal(schedule: Schedule, *, iterations: int, seed: int, target: int = 0, h
             p, q = wanderers[rng.randrange(len(wanderers))], wanderers[rng.randrange(len(wanderers))]
             if p == q:
                 continue
-            every = list(range(schedule.rounds))
-            delta = schedule.chain_delta(p, q, every)
-            if _accept(delta, temperature, rng):
-                for rr in every:
-                    if schedule.seat[rr][p] != schedule.seat[rr][q]:
-                        schedule.swap(rr, p, q)
-                cost += delta
+            cost += _try_chain(schedule, p, q, list(range(schedule.rounds)), temperature, rng)
         elif roll < 0.2 and (schedule.themes_movable or len(loose) > 1):
             pool = range(schedule.tables) if schedule.themes_movable else loose
             a, b = rng.choice(pool), rng.choice(pool)
@@ -77,12 +83,7 @@ def anneal(schedule: Schedule, *, iterations: int, seed: int, target: int = 0, h
             chain = schedule.chain(p, q, r)
             if chain is None:
                 continue
-            delta = schedule.chain_delta(p, q, chain)
-            if _accept(delta, temperature, rng):
-                for rr in chain:
-                    if schedule.seat[rr][p] != schedule.seat[rr][q]:
-                        schedule.swap(rr, p, q)
-                cost += delta
+            cost += _try_chain(schedule, p, q, chain, temperature, rng)
         if cost < best_cost and (cost <= target or temperature < MEET_WEIGHT / 4):
             # Early on the best is soon beaten, so copying the plan waits until it cools.
             best_cost, best = cost, schedule.snapshot()
