@@ -1,6 +1,7 @@
 """The whole café as one JSON-safe record, its renderings, and reading it back."""
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,7 @@ FORMAT = "cafe-export/1"
 def export_data(snap: Snapshot) -> dict[str, Any]:
     """Everything about the café (format cafe-export/1; `cafe import` reads it back)."""
     db, cafe = snap.session, snap.row
-    hosts = store.hosts(db, cafe)
+    hosts = snap.hosts
     host_of = {pid: number for number, pid in hosts.items()}
     seats = db.query(SeatRow).filter(SeatRow.cafe_id == cafe.id).order_by(SeatRow.round, SeatRow.participant_id).all()
     log = db.query(RoundLogRow).filter(RoundLogRow.cafe_id == cafe.id).order_by(RoundLogRow.round).all()
@@ -97,7 +98,7 @@ def import_cafe(db: Session, data: Any, now: datetime) -> tuple[CafeRow, str]:
         db.query(TableRow).filter(TableRow.cafe_id == cafe.id).delete()
         ids: dict[int, int] = {}
         for p in data["participants"]:
-            row = ParticipantRow(cafe_id=cafe.id, token_hash=store.token_hash(f"imported:{cafe.id}:{p['id']}:{cafes.new_code(db)}"),
+            row = ParticipantRow(cafe_id=cafe.id, token_hash=store.token_hash(secrets.token_urlsafe(24)),
                                  name=p.get("name"), perspective=p.get("perspective"), joined_at=_time(p.get("joined_at"), "joined_at") or now)
             db.add(row)
             db.flush()

@@ -28,6 +28,11 @@ class Snapshot:
         self.resonance = store.resonance_counts(session, cafe)
         self.clock = store.clock_of(cafe)
 
+    @property
+    def hosts(self) -> dict[int, int]:
+        """table number -> host participant id, from the tables already loaded."""
+        return {t.number: t.host_id for t in self.tables if t.host_id is not None}
+
     def cafe(self) -> dict[str, Any]:
         return presenters.cafe(
             self.row, self.plan, self.clock.remaining(self.now), self.now, self.join_url, store.last_nudge(self.session, self.row)
@@ -80,7 +85,7 @@ class Snapshot:
 def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
     """The dashboard's whole picture."""
     next_seats = store.seats(snap.session, snap.row, snap.row.round + 1) if snap.row.round < snap.plan.rounds else None
-    hosts = store.hosts(snap.session, snap.row)
+    hosts = snap.hosts
     host_of = {pid: number for number, pid in hosts.items()}
     return {
         "role": "facilitator",
@@ -113,7 +118,7 @@ def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
     round_no = snap.row.round
     number = snap.seats.get(me.id)
     tables = {t["number"]: t for t in snap.table_states()}
-    hosts = store.hosts(snap.session, snap.row)
+    hosts = snap.hosts
     is_host = number is not None and hosts.get(number) == me.id
     mine = [snap.insight(i, me) for i in snap.insights if i.round == round_no and i.table_number == number]
     table_handovers = snap.handovers(number) if number is not None else []
