@@ -5,6 +5,7 @@ from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from cafe import presenters
+from cafe.services import harvest_extras
 from cafe.domain.harvest import HarvestInsight, build_harvest
 
 if TYPE_CHECKING:
@@ -66,8 +67,12 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         if chain:
             chains.append({"table": table.number, "table_label": presenters.table_label(table.number), "handovers": chain})
     room = Counter(p.perspective or "not_given" for p in snap.people.values())
+    text_of = {i.id: i.text for i in snap.insights}
     return {
         "themes": themes,
+        "crosscutting": harvest_extras.patterns(themes, text_of),
+        "open_questions": harvest_extras.questions(snap, set()),
+        "tables": harvest_extras.tables(snap, set(), shown),
         "handover_chains": chains,
         "perspectives": dict(room),
         "participant_count": len(snap.people),
