@@ -1,13 +1,14 @@
 """Measure the harvest's sub-theme grouping against human key points (ArgKP dev set).
 
-Usage: .venv/bin/python bench/harvest.py [path/to/argkp_dev.csv] [--embeddings]
+Usage: .venv/bin/python bench/harvest.py [path/to/argkp_dev.csv] [--no-embeddings]
 
 Each (topic, stance) pair is one café table and kp_id its gold sub-theme. Prints ARI and NMI
 (mean over tables) with k = the true count and with the tool's own k, the mean absolute error
 of the tool's count, the same split into two halves of the topics (alphabetical; the first half
 was used while developing, the second confirms on topics not looked at), and the time and peak
 memory of consolidating 5,000 insights (grouping, labels, quotes) in a fresh process.
---embeddings adds the optional word vectors (pip install "cafe[embeddings]").
+Like the live harvest it uses the packaged text embeddings (cafe.wordvectors); --no-embeddings
+measures the words-only fallback used when they cannot load.
 """
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def consolidate_5000(path: Path, embeddings: bool) -> str:
     """Run in a fresh process: time and peak memory of one 5,000-insight harvest."""
     vectors = None
     if embeddings:
-        from cafe.harvest_cli import word_vectors
+        from cafe.wordvectors import word_vectors
         vectors = word_vectors()
     everything = [t for rows in load(path).values() for t, _ in rows]
     big = (everything * (5000 // len(everything) + 1))[:5000]
@@ -120,7 +121,7 @@ def score_tables(tables: dict[tuple[str, str], list[tuple[str, str]]], vectors) 
 
 def main(argv: list[str]) -> int:
     """Run the benchmark and print the figures."""
-    embeddings = "--embeddings" in argv
+    embeddings = "--no-embeddings" not in argv
     args = [a for a in argv[1:] if not a.startswith("--")]
     path = Path(args[0]) if args else DEFAULT_DATA
     if not path.is_file():
@@ -132,10 +133,11 @@ def main(argv: list[str]) -> int:
         return 0
     vectors = None
     if embeddings:
-        from cafe.harvest_cli import word_vectors
+        from cafe.wordvectors import word_vectors
         vectors = word_vectors()
         if vectors is None:
-            print("--embeddings: wordllama is not installed", file=sys.stderr)
+            print("the text embeddings did not load (is wordllama installed?); try --no-embeddings",
+                  file=sys.stderr)
             return 2
     tables = load(path)
     topics = sorted({topic for topic, _ in tables})
@@ -150,13 +152,13 @@ def main(argv: list[str]) -> int:
         return sum(picked) / len(picked)
 
     print(f"{len(tables)} tables, {sum(len(r) for r in tables.values())} insights ({path.name})"
-          f"{', with word embeddings' if embeddings else ''}")
+          f"{', with text embeddings' if embeddings else ', words only'}")
     print(f"{'':16}{'ARI k=true':>11}{'NMI k=true':>11}{'ARI own':>9}{'NMI own':>9}{'count err':>10}")
     for name, part in [("all tables", None), *halves.items()]:
         print(f"{name:16}{mean('ari_k', part):11.3f}{mean('nmi_k', part):11.3f}{mean('ari_own', part):9.3f}"
               f"{mean('nmi_own', part):9.3f}{mean('count_err', part):10.2f}")
     print(f"mean own k {mean('own_k'):.2f} vs true {mean('true_k'):.2f}; time per table: {per_table * 1000:.1f} ms")
-    child = [sys.executable, __file__, str(path), "--consolidate-5000"] + (["--embeddings"] if embeddings else [])
+    child = [sys.executable, __file__, str(path), "--consolidate-5000"] + ([] if embeddings else ["--no-embeddings"])
     done = subprocess.run(child, capture_output=True, text=True, check=False)
     print(f"5,000 insights consolidated: {done.stdout.strip() or done.stderr.strip()}")
     return 0

@@ -2,52 +2,29 @@
 
 Input: a CSV with columns `text` and `group` (optional `votes`, `perspective`); each group is
 harvested like a theme. Output (with --json): {"groups": {"<group>": {"subthemes": [{"label",
-"members": [row, ...], "quote": row | null}]}}, "crosscutting": [{"label", "groups",
+"members": [row, ...], "quote": row | null,
+"duplicates": [[row, ...], ...]}]}}, "crosscutting": [{"label", "groups",
 "subthemes": [{"group", "index"}]}]}, rows counted from 0 over data rows. Cross-cutting
 patterns are defined in cafe.domain.crosscut. Bad input: one line on stderr, exit status 2.
 """
 from __future__ import annotations
 
 import csv
-import functools
 import json
-import logging
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from cafe.domain.crosscut import crosscutting
 from cafe.domain.grouping import WordVectors
 from cafe.domain.harvest import HarvestInsight, build_harvest
+from cafe.wordvectors import word_vectors
 
 REQUIRED = ("text", "group")
 
 
 class InputError(Exception):
     """Input the harvest cannot use; its message is the one line the user sees."""
-
-
-@functools.cache
-def word_vectors() -> WordVectors | None:
-    """The optional offline embeddings (pip install "cafe[embeddings]"), or None.
-
-    Weights and tokenizer are read from the wordllama package's own folder; downloads are off,
-    so a venue without internet behaves exactly like one with it. CAFE_EMBEDDINGS=off skips it."""
-    if os.environ.get("CAFE_EMBEDDINGS", "").lower() in ("off", "0", "no", "false"):
-        return None
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    root = logging.getLogger()
-    if not root.handlers:
-        # wordllama calls logging.basicConfig(INFO) on import; keep our stderr for real errors
-        root.addHandler(logging.NullHandler())
-    try:
-        import wordllama
-        model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-    except Exception:  # not installed, or a build without its weights: plain words still work
-        return None
-    return model.embed
 
 
 def read_rows(path: str) -> list[dict[str, str]]:
@@ -103,7 +80,8 @@ def harvest_rows(rows: Sequence[dict[str, str]], k: int | None = None,
     groups = {
         theme.theme: {"subthemes": [
             {"label": sub.label, "members": sorted(int(i) for i in sub.insight_ids),
-             "quote": None if sub.quote is None else int(sub.quote)}
+             "quote": None if sub.quote is None else int(sub.quote),
+             "duplicates": [[int(i) for i in same] for same in sub.duplicates]}
             for sub in theme.subthemes
         ]}
         for theme in themes

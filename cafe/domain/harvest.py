@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from cafe.domain.grouping import (
     STOPWORDS, Vector, WordVectors, centroid, cosine, group_texts, stem, tokens, vectorize,
 )
+from cafe.domain.duplicates import near_duplicates
 from cafe.domain.words import prose
 from cafe.domain.perspective import PERSPECTIVES
 
@@ -45,6 +46,8 @@ class Subtheme:
     label: str
     insight_ids: tuple[str, ...]
     quote: str | None
+    # Insights that say the same thing, each set in insight_ids' order: the first is the one shown.
+    duplicates: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,9 @@ def _theme_harvest(theme: str, insights: Sequence[HarvestInsight], k: int | None
             label = short_text(stand_in.text)
         seen.add(label)
         ordered = sorted(members, key=lambda i: (-insights[i].resonance, i))
-        subthemes.append(Subtheme(label, tuple(insights[i].id for i in ordered), quote))
+        same = tuple(tuple(insights[ordered[j]].id for j in found)
+                     for found in near_duplicates([texts[i] for i in ordered]))
+        subthemes.append(Subtheme(label, tuple(insights[i].id for i in ordered), quote, same))
     top = sorted((i for i, ins in enumerate(insights) if ins.resonance > 0 and not ins.do_not_quote),
                  key=lambda i: (-insights[i].resonance, i))[:3]
     return ThemeHarvest(theme, len(insights), tuple(subthemes),

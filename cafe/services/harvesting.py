@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from cafe import presenters
 from cafe.services import harvest_extras
 from cafe.domain.harvest import HarvestInsight, build_harvest
+from cafe.wordvectors import word_vectors
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
@@ -32,7 +33,7 @@ def _grouped(snap: Snapshot) -> tuple:
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    result = build_harvest(items, themes)
+    result = build_harvest(items, themes, word_vectors=word_vectors())
     _CACHE[key] = result
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)

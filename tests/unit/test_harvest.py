@@ -243,9 +243,28 @@ def test_a_subtheme_heard_under_two_themes_is_cross_cutting():
 
 
 def fake_word_vectors(found):
-    """Money words point one way, park words another, the rest nowhere."""
+    """Money words point one way, park words another, the rest nowhere; a text sums its words."""
     money = {"fee", "fees", "fares", "cost", "costs", "price", "prices"}
-    return [[1.0, 0.0] if w in money else [0.0, 1.0] if w.startswith("park") else [0.0, 0.0] for w in found]
+
+    def one(word):
+        return [1.0, 0.0] if word in money else [0.0, 1.0] if word.startswith("park") else [0.0, 0.0]
+    return [[sum(v) for v in zip(*(one(w) for w in text.lower().split()))] for text in found]
+
+
+def test_text_embeddings_group_texts_that_share_no_word():
+    texts = ["The fees are high", "Prices went up again", "Costs hurt", "Prices for tickets",
+             "Parks need cleaning", "Lovely parks", "Park benches", "Parking is hard"]
+    assert as_sets(group_texts(texts, 2, fake_word_vectors)) == {frozenset(range(4)), frozenset(range(4, 8))}
+
+
+def test_near_identical_insights_in_a_subtheme_are_marked_once_with_the_most_resonant_shown():
+    texts = ["Buses should run later at night", "buses should run later at night!",
+             "The buses should run later at night", "Funding for the charity was cut"]
+    insights = [insight(n, t, resonance=[0, 3, 0, 0][n]) for n, t in enumerate(texts)]
+    (theme,) = build_harvest(insights, ["Community"], k=1)
+    assert theme.subthemes[0].duplicates == (("i1", "i0", "i2"),)
+    (theme,) = build_harvest([insight(n, t) for n, t in enumerate(SENTENCES)], ["Community"])
+    assert all(s.duplicates == () for s in theme.subthemes)
 
 
 def test_word_vectors_let_related_words_meet():
