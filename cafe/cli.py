@@ -216,7 +216,7 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--k", metavar="N", help="sub-themes per group (default: the tool chooses)")
     command.add_argument("--json", action="store_true", help="print JSON (rows counted from 0)")
     command.add_argument("--no-embeddings", action="store_true",
-                         help="ignore the optional word embeddings even when installed")
+                         help="group by words alone, without the packaged text embeddings")
     command.set_defaults(fn=harvest)
     return top
 

@@ -18,13 +18,15 @@ def word_vectors() -> WordVectors | None:
     if os.environ.get("CAFE_EMBEDDINGS", "").lower() in ("off", "0", "no", "false"):
         return None
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    root = logging.getLogger()
-    if not root.handlers:
-        # wordllama calls logging.basicConfig(INFO) on import; keep our stderr for real errors
-        root.addHandler(logging.NullHandler())
+    # wordllama calls logging.basicConfig(INFO) on import; a handler present meanwhile makes that a
+    # no-op, and removing it afterwards leaves the app's logging (or Python's last resort) as it was
+    guard = logging.NullHandler()
+    logging.getLogger().addHandler(guard)
     try:
         import wordllama
         model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
     except Exception:  # a build without its weights: plain words still work
         return None
+    finally:
+        logging.getLogger().removeHandler(guard)
     return model.embed
