@@ -200,7 +200,8 @@ def _split(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, 
         if len(halves) < 2:
             raise CurationError("too_small", source.id)
         keep, out = halves[0], [i for h in halves[1:] for i in h.insight_ids]
-        subs[at] = replace(source, insight_ids=tuple(keep.insight_ids), label=keep.label)
+        # the source keeps its id and label (perhaps the facilitator's); the new part gets a fresh label
+        subs[at] = replace(source, insight_ids=tuple(keep.insight_ids))
         picked = tuple(out)
     else:
         picked = tuple(dict.fromkeys(op.insight_ids))
