@@ -73,16 +73,18 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
     """The harvest payload (docs/protocol.md, <harvest>)."""
     by_id = {i.id: i for i in snap.insights}
 
+    grouped = _grouped(snap)
+    # insights the facilitator hid: nothing shown may use them
+    hidden = {i for _, state, _ in grouped for i in state.hidden}
+
     def shown(insight_id: str | None) -> dict[str, Any] | None:
-        row = by_id.get(insight_id) if insight_id else None
+        row = by_id.get(insight_id) if insight_id and insight_id not in hidden else None
         return snap.insight(row) if row is not None and not row.do_not_quote else None
 
     order = {i.id: n for n, i in enumerate(snap.insights)}
     resonance = lambda i: snap.resonance.get(i, 0)  # noqa: E731
     themes = []
-    hidden_count = 0
-    for theme, state, is_curated in _grouped(snap):
-        hidden_count += len(state.hidden)
+    for theme, state, is_curated in grouped:
         # ranked by size, then resonance; the facilitator's order breaks ties
         subs = sorted(state.subthemes, key=lambda s: (-len(s.insight_ids), -sum(map(resonance, s.insight_ids))))
         themes.append({
@@ -113,6 +115,6 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         "handover_chains": chains,
         "perspectives": dict(room),
         "participant_count": len(snap.people),
-        "insight_count": len(snap.insights) - hidden_count,
-        "hidden_count": hidden_count,
+        "insight_count": len(snap.insights) - len(hidden),
+        "hidden_count": len(hidden),
     }
