@@ -122,3 +122,16 @@ class RoundLogRow(Base):
     round: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class HarvestCurationRow(Base):
+    """The facilitator's edits to one theme's harvest (cafe.domain.curation, as JSON); made on the
+    first edit. `version` rises with every edit so that a stale window's edit is refused."""
+
+    __tablename__ = "harvest_curations"
+    __table_args__ = (UniqueConstraint("cafe_id", "theme"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    theme: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[dict] = mapped_column(JSON)

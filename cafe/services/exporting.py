@@ -14,7 +14,7 @@ from cafe.errors import Invalid
 from cafe.models import (
     CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow, RoundLogRow, SeatRow, TableRow,
 )
-from cafe.services import cafes, harvesting
+from cafe.services import cafes, curating, harvesting
 from cafe.services.views import Snapshot
 
 FORMAT = "cafe-export/1"
@@ -30,6 +30,7 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
     resonances = (
         db.query(ResonanceRow).join(InsightRow, InsightRow.id == ResonanceRow.insight_id).filter(InsightRow.cafe_id == cafe.id).all()
     )
+    hidden = curating.hidden_ids(db, cafe)
     nudges = db.query(NudgeRow).filter(NudgeRow.cafe_id == cafe.id).order_by(NudgeRow.id).all()
     return {
         "format": FORMAT,
@@ -48,7 +49,7 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
         "insights": [
             {"id": i.id, "participant_id": i.participant_id, "round": i.round, "table": i.table_number, "theme": i.theme,
              "text": i.text, "do_not_quote": i.do_not_quote, "posted_at": presenters.iso(i.posted_at),
-             "resonance": snap.resonance.get(i.id, 0)}
+             "resonance": snap.resonance.get(i.id, 0), "hidden": i.id in hidden}
             for i in snap.insights
         ],
         "resonances": [{"insight_id": r.insight_id, "participant_id": r.participant_id} for r in resonances],

@@ -5,8 +5,9 @@ from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from cafe import presenters
-from cafe.services import harvest_extras
-from cafe.domain.harvest import HarvestInsight, build_harvest
+from cafe.domain import curation
+from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
+from cafe.services import curating, harvest_extras
 from cafe.wordvectors import word_vectors
 
 if TYPE_CHECKING:
@@ -19,9 +20,9 @@ _CACHE: OrderedDict[tuple, tuple] = OrderedDict()
 _CACHE_SIZE = 32
 
 
-def _grouped(snap: Snapshot) -> tuple:
-    themes = [t.name for t in snap.plan.themes]
-    items = [
+def items(snap: Snapshot) -> list[HarvestInsight]:
+    """Every insight of the café as the harvest sees it."""
+    return [
         HarvestInsight(
             id=i.id, theme=i.theme, table=i.table_number, round=i.round, text=i.text,
             perspective=snap.people[i.participant_id].perspective if i.participant_id in snap.people else None,
@@ -29,37 +30,79 @@ def _grouped(snap: Snapshot) -> tuple:
         )
         for i in snap.insights
     ]
-    key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote) for h in items), tuple(themes))
+
+
+def regroup(insights: list[HarvestInsight], k: int | None) -> ThemeHarvest:
+    """The automatic grouping of some insights of one theme (curation's set_k, reset and split use it)."""
+    if not insights:
+        return ThemeHarvest("", 0, (), (), {})
+    return build_harvest(insights, [insights[0].theme], k=k, word_vectors=word_vectors())[0]
+
+
+def _grouped(snap: Snapshot) -> tuple[tuple[ThemeHarvest, curation.Curation, bool], ...]:
+    """Per theme: the automatic harvest of its shown insights, the sub-themes to show (the
+    facilitator's curation, or the automatic grouping as one) and whether it was curated."""
+    themes = [t.name for t in snap.plan.themes]
+    every = items(snap)
+    stored = curating.stored(snap.session, snap.row)
+    key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote) for h in every), tuple(themes),
+           tuple(sorted((theme, c.version) for theme, c in stored.items())))
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    result = build_harvest(items, themes, word_vectors=word_vectors())
+    hidden = {i for c in stored.values() for i in c.hidden}
+    result = []
+    for theme in build_harvest([h for h in every if h.id not in hidden], themes, word_vectors=word_vectors()):
+        if theme.theme in stored:
+            state = curation.reconcile(stored[theme.theme], [h for h in every if h.theme == theme.theme])
+        else:
+            state = curation.from_harvest(theme)
+        result.append((theme, state, theme.theme in stored))
+    result = tuple(result)
     _CACHE[key] = result
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return result
 
 
+def curated(snap: Snapshot) -> dict[str, curation.Curation]:
+    """theme -> the sub-themes as shown now (what a `curate` edit applies to)."""
+    return {theme.theme: state for theme, state, _ in _grouped(snap)}
+
+
 def harvest(snap: Snapshot) -> dict[str, Any]:
     """The harvest payload (docs/protocol.md, <harvest>)."""
     by_id = {i.id: i for i in snap.insights}
 
+    grouped = _grouped(snap)
+    # insights the facilitator hid: nothing shown may use them
+    hidden = {i for _, state, _ in grouped for i in state.hidden}
+
     def shown(insight_id: str | None) -> dict[str, Any] | None:
-        row = by_id.get(insight_id) if insight_id else None
+        row = by_id.get(insight_id) if insight_id and insight_id not in hidden else None
         return snap.insight(row) if row is not None and not row.do_not_quote else None
 
+    order = {i.id: n for n, i in enumerate(snap.insights)}
+    resonance = lambda i: snap.resonance.get(i, 0)  # noqa: E731
     themes = []
-    for theme in _grouped(snap):
+    for theme, state, is_curated in grouped:
+        # ranked by size, then resonance; the facilitator's order breaks ties
+        subs = sorted(state.subthemes, key=lambda s: (-len(s.insight_ids), -sum(map(resonance, s.insight_ids))))
         themes.append({
             "theme": theme.theme,
             "insight_count": theme.insight_count,
             "subthemes": [
-                {"label": s.label, "insight_ids": list(s.insight_ids), "count": len(s.insight_ids),
-                 "quote": s.quote, "quote_insight": shown(s.quote)}
-                for s in theme.subthemes
+                {"id": s.id, "label": s.label,
+                 "insight_ids": sorted(s.insight_ids, key=lambda i: (-resonance(i), order.get(i, 0))),
+                 "count": len(s.insight_ids), "quote": s.quote, "quote_insight": shown(s.quote), "pinned": s.pinned}
+                for s in subs
             ],
             "top_insights": [x for x in (shown(i) for i in theme.top_insight_ids) if x],
             "perspectives": dict(theme.perspectives),
+            "version": state.version if is_curated else 0,
+            "curated": is_curated,
+            "k": state.k,
+            "hidden": sorted(state.hidden, key=lambda i: order.get(i, 0)),
         })
     chains = []
     handovers = snap.handovers()
@@ -72,10 +115,11 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
     return {
         "themes": themes,
         "crosscutting": harvest_extras.patterns(themes, text_of),
-        "open_questions": harvest_extras.questions(snap, set()),
-        "tables": harvest_extras.tables(snap, set(), shown),
+        "open_questions": harvest_extras.questions(snap, hidden),
+        "tables": harvest_extras.tables(snap, hidden, shown),
         "handover_chains": chains,
         "perspectives": dict(room),
         "participant_count": len(snap.people),
-        "insight_count": len(snap.insights),
+        "insight_count": len(snap.insights) - len(hidden),
+        "hidden_count": len(hidden),
     }

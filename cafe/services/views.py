@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from cafe import presenters, store
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, InsightRow, ParticipantRow
-from cafe.services import harvesting
+from cafe.services import curating, harvesting
 
 QUIET_AFTER_S = 180
 
@@ -103,12 +103,13 @@ def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
 
 
 def wall_state(snap: Snapshot) -> dict[str, Any]:
-    """The projector: no names of tables' members, and nothing marked "do not quote me"."""
+    """The projector: no names of tables' members, nothing marked "do not quote me", nothing hidden from the harvest."""
+    hidden = curating.hidden_ids(snap.session, snap.row) if snap.row.stage == "harvest" else set()
     return {
         "role": "wall",
         "cafe": snap.cafe(),
         "tables": snap.table_states(with_members=False),
-        "insights": [snap.insight(i) for i in snap.insights if not i.do_not_quote],
+        "insights": [snap.insight(i) for i in snap.insights if not i.do_not_quote and i.id not in hidden],
         "harvest": snap.harvest(),
     }
 

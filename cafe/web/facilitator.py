@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 
 from cafe import perspectives, store
 from cafe.db import transaction
@@ -28,9 +28,23 @@ def dashboard(host_token: str):
         "wall_url": urls["wall"],
         "qr_url": urls["qr"],
         "exports": urls["exports"],
+        "studio_url": url_for("facilitator.studio", host_token=host_token),
     }
     labels = perspectives.labels()
     response = Response(render_template("dashboard.html", cafe_title=title, page=page, perspective_labels=labels))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<host_token>/harvest")
+def studio(host_token: str):
+    """The Harvest studio: curate each theme's sub-themes live; everything arrives over the socket."""
+    with transaction() as db:
+        cafe = store.cafe_by_host_token(db, host_token)
+        code, title = cafe.code, cafe.title
+    page = {"host_token": host_token, "code": code, "dashboard_url": url_for("facilitator.dashboard", host_token=host_token),
+            "wall_url": url_for("wall.wall", code=code)}
+    response = Response(render_template("studio.html", cafe_title=title, page=page))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -127,6 +127,7 @@ def test_every_page_reads_in_the_pseudo_language(tmp_path, pseudo_translations):
         "phone": phone.get(f"/p/{code}", headers=headers),
         "dashboard": laptop.get(host, headers=headers),
         "wall": laptop.get(f"/w/{code}", headers=headers),
+        "harvest studio": laptop.get(f"{host}/harvest", headers=headers),
         "not found": laptop.get("/j/ZZZZZZ", headers=headers),
     }
     allowed = _data_words() | {"Ana", "cafe", "ICIC 2023", "Lived experience roles in integrated care (ICIC 2023)"}

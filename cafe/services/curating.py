@@ -1,0 +1,90 @@
+"""The facilitator curates the harvest: each edit is one transaction with an optimistic version check."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cafe.domain import curation
+from cafe.errors import CafeError, Conflict, Invalid, NotFound
+from cafe.models import CafeRow, HarvestCurationRow
+from cafe.services import Broadcast
+
+if TYPE_CHECKING:
+    from cafe.services.views import Snapshot
+
+
+def stored(session: Session, cafe: CafeRow) -> dict[str, curation.Curation]:
+    """theme -> the curated state saved for it (themes nobody edited are absent)."""
+    rows = session.scalars(select(HarvestCurationRow).where(HarvestCurationRow.cafe_id == cafe.id))
+    return {row.theme: curation.from_json(row.state, row.version) for row in rows}
+
+
+def hidden_ids(session: Session, cafe: CafeRow) -> set[str]:
+    """Insights the facilitator hid from the harvest."""
+    return {i for state in stored(session, cafe).values() for i in state.hidden}
+
+
+def _stale() -> Conflict:
+    return Conflict(_("This theme was changed elsewhere a moment ago (another window?). "
+                      "The harvest has been reloaded: check it and try again."))
+
+
+def _refusal(error: curation.CurationError) -> CafeError:
+    """The domain's reason as an error people can read."""
+    known: dict[str, tuple[type[CafeError], str]] = {
+        "unknown_subtheme": (NotFound, _("That sub-theme is not in this theme (any more).")),
+        "unknown_insight": (NotFound, _("That insight is not in this theme or not in that sub-theme.")),
+        "same_subtheme": (Invalid, _("Choose a different sub-theme.")),
+        "too_small": (Conflict, _("That sub-theme is too small to split that way.")),
+        "do_not_quote": (Conflict, _("Its author asked not to be quoted: it cannot be the quote.")),
+        "not_hidden": (Conflict, _("That insight is not hidden.")),
+        "already_hidden": (Conflict, _("That insight is hidden: show it again first.")),
+    }
+    cls, message = known.get(error.reason, (Invalid, _("That change is not possible.")))
+    return cls(message)
+
+
+def curate(snap: Snapshot, theme: str, version: int, op: curation.Op) -> tuple[dict[str, Any], list[Broadcast]]:
+    """Apply one edit to a theme's harvest if `version` is the theme's current one; every screen
+    of the café then re-syncs (cafe_changed, reason harvest_changed)."""
+    from cafe.services import harvesting  # harvesting reads the stored curations through this module
+
+    session, cafe = snap.session, snap.row
+    if cafe.stage != "harvest":
+        raise Conflict(_("The harvest has not started yet."))
+    row = session.scalar(select(HarvestCurationRow).where(
+        HarvestCurationRow.cafe_id == cafe.id, HarvestCurationRow.theme == theme))
+    current = row.version if row is not None else 0
+    if version != current:
+        raise _stale()
+    shown = harvesting.curated(snap)
+    if theme not in shown:
+        raise NotFound(_("No such theme in this café's harvest."))
+    insights = [h for h in harvesting.items(snap) if h.theme == theme]
+    try:
+        new = curation.apply(shown[theme], op, insights, harvesting.regroup)
+    except curation.CurationError as error:
+        raise _refusal(error) from None
+    if row is None:
+        try:
+            with session.begin_nested():  # two first edits at once: the second finds the row taken
+                session.add(HarvestCurationRow(cafe_id=cafe.id, theme=theme, version=new.version,
+                                               state=curation.to_json(new)))
+        except IntegrityError:
+            raise _stale() from None
+    else:
+        # The WHERE on the version makes a concurrent edit from another process lose cleanly.
+        done = session.execute(
+            update(HarvestCurationRow)
+            .where(HarvestCurationRow.id == row.id, HarvestCurationRow.version == current)
+            .values(version=new.version, state=curation.to_json(new))
+        )
+        if done.rowcount != 1:
+            raise _stale()
+    before = {s.id for s in shown[theme].subthemes}
+    reply = {"theme": theme, "version": new.version, "created": [s.id for s in new.subthemes if s.id not in before]}
+    return reply, [Broadcast("cafe_changed", {"reason": "harvest_changed", "theme": theme}, ("cafe", cafe.id))]
