@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from cafe import presenters
 from cafe.domain.harvest import HarvestInsight, build_harvest
+from cafe.domain.voice import Voice, perspective_key, voice_balance
+from cafe.voicing import ROOM, SUBTHEME, THEME, flags_json, voice_json
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
@@ -66,10 +68,35 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         if chain:
             chains.append({"table": table.number, "table_label": presenters.table_label(table.number), "handovers": chain})
     room = Counter(p.perspective or "not_given" for p in snap.people.values())
-    return {
+    payload = {
         "themes": themes,
         "handover_chains": chains,
         "perspectives": dict(room),
         "participant_count": len(snap.people),
         "insight_count": len(snap.insights),
     }
+    add_voice(payload, snap)
+    return payload
+
+
+def add_voice(payload: dict[str, Any], snap: Snapshot) -> None:
+    """Voice balance for the room, each theme and each sub-theme, and the flags among them."""
+    room = Counter(perspective_key(p.perspective) for p in snap.people.values())
+    voices = {
+        i.id: Voice(snap.people[i.participant_id].perspective if i.participant_id in snap.people else None,
+                    snap.resonance.get(i.id, 0))
+        for i in snap.insights
+    }
+    overall = voice_balance(voices.values(), room)
+    payload["voice"] = voice_json(overall)
+    flags = flags_json(overall, ROOM)
+    for theme in payload["themes"]:
+        name = theme["theme"]
+        balance = voice_balance((voices[i.id] for i in snap.insights if i.theme == name), room)
+        theme["voice"] = voice_json(balance)
+        flags += flags_json(balance, THEME, name)
+        for sub in theme["subthemes"]:
+            balance = voice_balance((voices[i] for i in sub["insight_ids"] if i in voices), room)
+            sub["voice"] = voice_json(balance)
+            flags += flags_json(balance, SUBTHEME, name, sub["label"], sub.get("id"))
+    payload["voice_flags"] = flags
