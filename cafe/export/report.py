@@ -237,7 +237,7 @@ def _appendix(data: Mapping[str, Any], look: _Lookup) -> list[AppendixRound]:
 
 
 def build_report(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> Report:
-    """The report shown by the Markdown and HTML exports."""
+    """The report shown by the Markdown, HTML, PDF and Word exports."""
     cafe = data.get("cafe", {})
     harvest = data.get("harvest") or {}
     look = _Lookup(data, labels)
