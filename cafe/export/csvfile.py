@@ -6,8 +6,11 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from cafe.export.report import hidden_ids
+
 COLUMNS = ("cafe", "round", "table", "theme", "perspective", "author", "resonance", "posted_at", "text")
 NOT_QUOTED = "(not quoted at the author's request)"
+HIDDEN = "(hidden by the facilitator)"
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,11 +23,12 @@ def cell(value: Any) -> Any:
 
 
 def render_csv(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
-    """CSV text; perspectives stay as keys and a do_not_quote insight's text is withheld."""
+    """CSV text; perspectives stay as keys; a do_not_quote or hidden insight's text is withheld (its row still counts)."""
     del labels  # CSV keeps the stable keys so it can be analysed and joined on
     code = data.get("cafe", {}).get("code", "")
     tables = {t["number"]: t["label"] for t in data.get("tables", [])}
     people = {p["id"]: p for p in data.get("participants", [])}
+    hidden = hidden_ids(data)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -40,7 +44,7 @@ def render_csv(data: Mapping[str, Any], labels: Mapping[str, str] | None = None)
             person.get("name") or "anonymous",
             insight.get("resonance", 0),
             insight.get("posted_at", ""),
-            NOT_QUOTED if insight.get("do_not_quote") else insight.get("text", ""),
+            NOT_QUOTED if insight.get("do_not_quote") else HIDDEN if insight.get("id") in hidden else insight.get("text", ""),
         )
         writer.writerow([cell(value) for value in row])
     return out.getvalue()

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from cafe.export.report import Quote, Report, build_report
+from cafe.export.voices import VoiceTable, rule_text
 
 # Backslash-escaping punctuation keeps user text literal: no raw HTML, links, emphasis or headings.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~]|&(?=#?\w+;))")
@@ -41,7 +42,37 @@ def _head(report: Report) -> list[str]:
         f"- {_('Perspectives in the room')}: {_counts_line(report.perspectives)}",
         "",
     ]
+    if report.hidden_count:
+        lines += [ngettext("%(num)d insight hidden by the facilitator is left out of this report.",
+                           "%(num)d insights hidden by the facilitator are left out of this report.", report.hidden_count), ""]
     return lines
+
+
+def _flags(flags: list[str]) -> list[str]:
+    return [f"- ⚑ {md(flag)}" for flag in flags] + ([""] if flags else [])
+
+
+def _voice_table(table: VoiceTable) -> list[str]:
+    """Voice balance as a Markdown table; the lived-experience row comes last, in bold."""
+    head = [_("Perspective"), _("People"), _("Share of the room"), _("Insights"), _("Share of insights"), _("Share of resonance")]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
+    for row in table.rows + [table.lived]:
+        cells = [md(row.label), str(row.room), row.room_pct, str(row.insights), row.insight_pct, row.resonance_pct]
+        if row is table.lived:
+            cells = [f"**{c}**" for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def _voice(report: Report) -> list[str]:
+    if report.voice is None:
+        return []
+    lines = [f"## {_('Voice balance')}", "", f"_{md(rule_text())}_", ""]
+    if report.voice_flags:
+        lines += [f"### {_('Voices to check')}", ""] + _flags(report.voice_flags)
+    else:
+        lines += [_("No theme was flagged: people with lived experience were heard in proportion to their share of the room."), ""]
+    return lines + [f"### {_('The whole café')}", ""] + _voice_table(report.voice)
 
 
 def _themes(report: Report) -> list[str]:
@@ -53,7 +84,9 @@ def _themes(report: Report) -> list[str]:
             lines += [f"### {_('Sub-themes')}", ""]
             for sub in theme.subthemes:
                 count = ngettext("%(num)d insight", "%(num)d insights", sub.count)
-                lines.append(f"- **{md(sub.label)}** ({count})")
+                pinned = f" · {_('pinned')}" if sub.pinned else ""
+                lines.append(f"- **{md(sub.label)}** ({count}{pinned})")
+                lines += [f"  - ⚑ {md(flag)}" for flag in sub.flags]
                 if sub.quote:
                     lines.append(f"  - {_quote_line(sub.quote)}")
             lines.append("")
@@ -64,6 +97,26 @@ def _themes(report: Report) -> list[str]:
                 lines.append(f"1. {_quote_line(quote)} ({resonance})")
             lines.append("")
         lines += [f"{_('Perspectives')}: {_counts_line(theme.perspectives)}", ""]
+        if theme.voice is not None:
+            lines += [f"### {_('Voice balance')}", ""] + _flags(theme.voice.flags) + _voice_table(theme.voice)
+    return lines
+
+
+def _feedback(report: Report) -> list[str]:
+    if report.feedback is None:
+        return []
+    lines = ["## " + _("Participants' feedback on the harvest"), ""]
+    for where, reflects, missing in report.feedback.counts:
+        lines.append(f"- **{md(where)}**: "
+                     + ngettext("%(num)d said it reflects their conversation", "%(num)d said it reflects their conversation", reflects)
+                     + " · " + ngettext("%(num)d added what is missing", "%(num)d added what is missing", missing))
+    lines.append("")
+    if report.feedback.notes:
+        lines += [f"### {_('In their words')}", ""]
+        for note in report.feedback.notes:
+            kind = _("What is missing") if note.kind == "missing" else _("Reflects our conversation")
+            lines.append(f"- “{md(note.text)}” — {kind} · {md(note.where)} · {md(note.perspective)}")
+        lines.append("")
     return lines
 
 
@@ -98,6 +151,6 @@ def _appendix(report: Report) -> list[str]:
 def render_markdown(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
     """The whole report as Markdown text."""
     report = build_report(data, labels)
-    lines = _head(report) + _themes(report) + _chains(report) + _appendix(report)
+    lines = _head(report) + _voice(report) + _themes(report) + _feedback(report) + _chains(report) + _appendix(report)
     lines.append(f"_{_('Exported from cafe on %(at)s', at=md(report.exported_at))}_")
     return "\n".join(lines) + "\n"

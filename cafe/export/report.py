@@ -2,7 +2,8 @@
 
 Privacy rules live here so Markdown and HTML cannot drift apart: a do_not_quote insight still
 counts, but its text is never a quote, never a top insight, and never printed in the appendix.
-Names are only given in the appendix.
+An insight the facilitator hid while curating is shown nowhere. Names are only given in the
+appendix; everywhere else an insight is known by its round, table and author's perspective.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from cafe import perspectives
+from cafe.export.voices import Feedback, VoiceTable, feedback, flag_texts, voice_table
 
 
 @dataclass
@@ -29,6 +31,8 @@ class Subtheme:
     label: str
     count: int
     quote: Quote | None
+    flags: list[str] = field(default_factory=list)
+    pinned: bool = False
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Theme:
     subthemes: list[Subtheme]
     top: list[Quote]
     perspectives: list[tuple[str, int]]
+    voice: VoiceTable | None = None
 
 
 @dataclass
@@ -88,6 +93,10 @@ class Report:
     themes: list[Theme]
     chains: list[Chain]
     appendix: list[AppendixRound]
+    voice: VoiceTable | None = None
+    voice_flags: list[str] = field(default_factory=list)
+    feedback: Feedback | None = None
+    hidden_count: int = 0
 
 
 def perspective_label(key: str | None, labels: Mapping[str, str] | None) -> str:
@@ -113,6 +122,11 @@ class _Lookup:
         self.insights = {i["id"]: i for i in data.get("insights", [])}
         self.tables = {t["number"]: t["label"] for t in data.get("tables", [])}
         self.people = {p["id"]: p for p in data.get("participants", [])}
+        self.hidden = hidden_ids(data)
+        self.flags = [f for f in (data.get("harvest") or {}).get("voice_flags") or [] if isinstance(f, Mapping)]
+
+    def label(self, key: str | None) -> str:
+        return perspective_label(key, self.labels)
 
     def table_label(self, number: int | None) -> str:
         return str(self.tables.get(number, number if number is not None else "?"))
@@ -135,12 +149,27 @@ class _Lookup:
         """The insight behind an id (or an insight dict) if it exists and may be quoted."""
         insight_id = ref.get("id") if isinstance(ref, Mapping) else ref
         insight = self.insights.get(insight_id)
-        if insight is None or insight.get("do_not_quote"):
+        if insight is None or insight.get("do_not_quote") or insight_id in self.hidden:
             return None
         return Quote(insight["text"], self.provenance(insight), int(insight.get("resonance", 0)))
 
 
-def _subtheme(raw: Mapping[str, Any], look: _Lookup) -> Subtheme:
+def hidden_ids(data: Mapping[str, Any]) -> set[Any]:
+    """Ids of insights hidden while curating, wherever the export marks them."""
+    harvest = data.get("harvest") or {}
+    hidden = {i.get("id") for i in data.get("insights", []) if i.get("hidden")}
+    hidden.update(harvest.get("hidden_insight_ids") or ())
+    for theme in harvest.get("themes", []):
+        hidden.update(theme.get("hidden_insight_ids") or ())
+        refs = list(theme.get("top_insights") or [])
+        for sub in theme.get("subthemes", []):
+            hidden.update(sub.get("hidden_insight_ids") or ())
+            refs.append(sub.get("quote_insight"))
+        hidden.update(r.get("id") for r in refs if isinstance(r, Mapping) and r.get("hidden"))
+    return hidden
+
+
+def _subtheme(raw: Mapping[str, Any], look: _Lookup, theme: str) -> Subtheme:
     """A sub-theme whose quote falls back to its most resonant quotable insight."""
     ids = list(raw.get("insight_ids", []))
     chosen = raw.get("quote_insight") or raw.get("quote")
@@ -148,17 +177,21 @@ def _subtheme(raw: Mapping[str, Any], look: _Lookup) -> Subtheme:
     if quote is None:
         candidates = [q for q in (look.quotable(i) for i in ids) if q is not None]
         quote = max(candidates, key=lambda q: q.resonance) if candidates else None
-    return Subtheme(str(raw.get("label", "")), int(raw.get("count", len(ids))), quote)
+    label = str(raw.get("label", ""))
+    flags = flag_texts(look.flags, scope="subtheme", theme=theme, subtheme=label)
+    return Subtheme(label, int(raw.get("count", len(ids))), quote, flags, bool(raw.get("pinned")))
 
 
 def _theme(raw: Mapping[str, Any], look: _Lookup) -> Theme:
     top = [q for q in (look.quotable(ref) for ref in raw.get("top_insights", [])) if q is not None]
+    name = str(raw.get("theme", ""))
     return Theme(
-        name=str(raw.get("theme", "")),
+        name=name,
         insight_count=int(raw.get("insight_count", 0)),
-        subthemes=[_subtheme(s, look) for s in raw.get("subthemes", [])],
+        subthemes=[_subtheme(s, look, name) for s in raw.get("subthemes", [])],
         top=top,
         perspectives=_counts(raw.get("perspectives"), look.labels),
+        voice=voice_table(raw.get("voice"), flag_texts(look.flags, scope="theme", theme=name), look.label),
     )
 
 
@@ -186,6 +219,8 @@ def _appendix(data: Mapping[str, Any], look: _Lookup) -> list[AppendixRound]:
     rounds: dict[int, dict[int, AppendixTable]] = {}
     ordered = sorted(data.get("insights", []), key=lambda i: (i.get("round", 0), i.get("table", 0), i.get("posted_at", "")))
     for insight in ordered:
+        if insight.get("id") in look.hidden:
+            continue
         tables = rounds.setdefault(int(insight.get("round", 0)), {})
         number = insight.get("table")
         if number not in tables:
@@ -202,7 +237,7 @@ def _appendix(data: Mapping[str, Any], look: _Lookup) -> list[AppendixRound]:
 
 
 def build_report(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> Report:
-    """The report shown by the Markdown and HTML exports."""
+    """The report shown by the Markdown, HTML, PDF and Word exports."""
     cafe = data.get("cafe", {})
     harvest = data.get("harvest") or {}
     look = _Lookup(data, labels)
@@ -225,4 +260,8 @@ def build_report(data: Mapping[str, Any], labels: Mapping[str, str] | None = Non
         themes=[_theme(t, look) for t in harvest.get("themes", [])],
         chains=_chains(harvest, data, look),
         appendix=_appendix(data, look),
+        voice=voice_table(harvest.get("voice"), flag_texts(look.flags, scope="room"), look.label),
+        voice_flags=flag_texts(look.flags),
+        feedback=feedback(data.get("feedback"), look.label),
+        hidden_count=sum(1 for i in insights if i.get("id") in look.hidden),
     )

@@ -63,14 +63,18 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
     }
 
 
-def render(fmt: str, data: dict[str, Any], labels: dict[str, str]) -> str:
-    """Markdown, CSV or printable HTML from the export record."""
-    from cafe.export import render_csv, render_html, render_markdown
+def render(fmt: str, data: dict[str, Any], labels: dict[str, str]) -> str | bytes:
+    """Markdown, CSV or printable HTML (text), or PDF or Word (bytes) from the export record."""
+    from cafe.export import render_csv, render_docx, render_html, render_markdown, render_pdf
 
     if fmt == "md":
         return render_markdown(data, labels=labels)
     if fmt == "csv":
         return render_csv(data)
+    if fmt == "pdf":
+        return render_pdf(data, labels=labels)
+    if fmt == "docx":
+        return render_docx(data, labels=labels)
     return render_html(data, labels=labels)
 
 

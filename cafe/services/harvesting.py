@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 from cafe import presenters
 from cafe.domain import curation
 from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
+from cafe.domain.voice import Voice, perspective_key, voice_balance
 from cafe.services import curating, harvest_extras
+from cafe.voicing import ROOM, SUBTHEME, THEME, flags_json, voice_json
 from cafe.wordvectors import word_vectors
 
 if TYPE_CHECKING:
@@ -112,7 +114,7 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
             chains.append({"table": table.number, "table_label": presenters.table_label(table.number), "handovers": chain})
     room = Counter(p.perspective or "not_given" for p in snap.people.values())
     text_of = {i.id: i.text for i in snap.insights}
-    return {
+    payload = {
         "themes": themes,
         "crosscutting": harvest_extras.patterns(themes, text_of),
         "open_questions": harvest_extras.questions(snap, hidden),
@@ -123,3 +125,30 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         "insight_count": len(snap.insights) - len(hidden),
         "hidden_count": len(hidden),
     }
+    add_voice(payload, snap, hidden)
+    return payload
+
+
+def add_voice(payload: dict[str, Any], snap: Snapshot, hidden: set[str]) -> None:
+    """Voice balance for the room, each theme and each sub-theme, and the flags among them.
+
+    Hidden insights shaped nothing that is shown, so they count in no voice figure."""
+    room = Counter(perspective_key(p.perspective) for p in snap.people.values())
+    voices = {
+        i.id: Voice(snap.people[i.participant_id].perspective if i.participant_id in snap.people else None,
+                    snap.resonance.get(i.id, 0))
+        for i in snap.insights if i.id not in hidden
+    }
+    overall = voice_balance(voices.values(), room)
+    payload["voice"] = voice_json(overall)
+    flags = flags_json(overall, ROOM)
+    for theme in payload["themes"]:
+        name = theme["theme"]
+        balance = voice_balance((voices[i.id] for i in snap.insights if i.theme == name and i.id in voices), room)
+        theme["voice"] = voice_json(balance)
+        flags += flags_json(balance, THEME, name)
+        for sub in theme["subthemes"]:
+            balance = voice_balance((voices[i] for i in sub["insight_ids"] if i in voices), room)
+            sub["voice"] = voice_json(balance)
+            flags += flags_json(balance, SUBTHEME, name, sub["label"], sub.get("id"))
+    payload["voice_flags"] = flags

@@ -391,13 +391,26 @@
       el('li', {}, `${key === 'none' || !key ? S.not_given : perspective(key)}: ${n}`)));
   }
 
+  /* Voice-balance flags (docs/protocol.md, <voice flag>): each carries its own sentence, in words to read aloud. */
+  function voiceFlags(flags) {
+    return el('ul', { class: 'voice-flags' }, ...flags.map((f) => el('li', {}, f.text)));
+  }
+
+  function renderVoice(harvest) {
+    const flags = harvest.voice_flags || [];
+    $('harvest-voice').replaceChildren(flags.length ? voiceFlags(flags) : el('p', {}, S.voice_none));
+  }
+
   function renderHarvest(harvest) {
     const box = $('harvest');
     box.hidden = !harvest;
     if (!harvest) return;
     $('harvest-totals').textContent = fmt(S.harvest_totals, { people: harvest.participant_count, insights: harvest.insight_count });
+    renderVoice(harvest);
+    const themeFlags = (name) => (harvest.voice_flags || []).filter((f) => f.theme === name);
     $('harvest-themes').replaceChildren(...harvest.themes.map((theme) => el('article', { class: 'card harvest-theme' },
       el('h3', {}, fmt(S.theme_count, { theme: theme.theme, n: theme.insight_count })),
+      themeFlags(theme.theme).length ? voiceFlags(themeFlags(theme.theme)) : null,
       theme.subthemes.length ? el('h4', {}, S.subthemes) : el('p', { class: 'hint' }, S.no_theme_insights),
       el('ul', {}, ...theme.subthemes.map((sub) => {
         const quote = sub.quote_insight || insights.get(sub.quote);

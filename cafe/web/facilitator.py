@@ -63,12 +63,14 @@ EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "json": ("application/json", "json"),
     "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
 }
 
 
 @bp.get("/<host_token>/export.<fmt>")
 def export(host_token: str, fmt: str):
-    """Download the café as Markdown, CSV, JSON or a printable HTML report."""
+    """Download the café as Markdown, CSV, JSON, a printable HTML report, PDF or Word."""
     if fmt not in EXPORTS:
         abort(404)
     with transaction() as db:
@@ -80,7 +82,7 @@ def export(host_token: str, fmt: str):
         body = json.dumps(data, ensure_ascii=False, indent=2)
     else:
         body = exporting.render(fmt, data, labels)
-    if fmt == "csv":
+    if fmt == "csv" and isinstance(body, str):
         body = "\ufeff" + body  # the byte-order mark makes spreadsheet programs read UTF-8 names right
     mimetype, ext = EXPORTS[fmt]
     disposition = "inline" if fmt == "html" else f'attachment; filename="cafe-{data["cafe"]["code"].lower()}.{ext}"'

@@ -36,6 +36,8 @@ def facilitator_urls(host_token: str, code: str) -> dict[str, object]:
             "csv": export("csv"),
             "json": export("json"),
             "html": export("html"),
+            "pdf": export("pdf"),
+            "docx": export("docx"),
             "plan": url_for("facilitator.plan_file", host_token=host_token),
         },
     }
