@@ -5,6 +5,7 @@ from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from cafe import presenters
+from cafe.services import feedback
 from cafe.domain.harvest import HarvestInsight, build_harvest
 
 if TYPE_CHECKING:
@@ -66,10 +67,12 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         if chain:
             chains.append({"table": table.number, "table_label": presenters.table_label(table.number), "handovers": chain})
     room = Counter(p.perspective or "not_given" for p in snap.people.values())
+    room_feedback = feedback.attach(snap, themes)  # adds each theme's "feedback"; the room's goes below
     return {
         "themes": themes,
         "handover_chains": chains,
         "perspectives": dict(room),
         "participant_count": len(snap.people),
         "insight_count": len(snap.insights),
+        "feedback": room_feedback,
     }
