@@ -237,3 +237,79 @@ def test_malformed_payloads_are_invalid_and_change_nothing(harvest):
 def test_a_note_of_exactly_300_characters_is_accepted(harvest):
     reply = harvest.phones[0].emit("harvest_feedback", {"id": new_id(), "kind": "missing", "theme": None, "text": "y" * 300})
     assert reply["ok"] and len(reply["note"]["text"]) == 300
+
+
+# ------------------------------------------------------------ the record: export and import
+
+
+def test_the_json_export_carries_feedback_and_cafe_import_reads_it_back(harvest, tmp_path):
+    from cafe import create_app, store
+    from cafe.services import exporting, views
+
+    lived, practitioner = harvest.phones[0], harvest.phones[1]
+    reflects(lived)
+    reflects(practitioner)
+    reflects(practitioner, withdraw=True)
+    reflects(practitioner)  # stands again: exported once
+    reflects(lived, OTHER)
+    reflects(lived, OTHER, withdraw=True)  # withdrawn: not in the record
+    lived.emit("harvest_feedback", {"id": new_id(), "kind": "missing", "theme": THEME, "text": "Transport costs"})
+    practitioner.emit("harvest_feedback", {"id": new_id(), "kind": "missing", "theme": None, "text": "Quiet one", "do_not_quote": True})
+    exported = harvest.facilitator.http.get(f"/f/{harvest.facilitator.host_token}/export.json").get_json()
+    record = sorted(((f["kind"], f["theme"], f["text"], f["perspective"], f["do_not_quote"]) for f in exported["feedback"]), key=repr)
+    assert record == sorted([
+        ("missing", None, "Quiet one", "practitioner", True),
+        ("missing", THEME, "Transport costs", "lived_experience", False),
+        ("reflects", THEME, None, "lived_experience", False),
+        ("reflects", THEME, None, "practitioner", False),
+    ], key=repr)
+    assert all(f["at"] and "name" not in f for f in exported["feedback"])
+    assert harvest.theme(exported, THEME)["feedback"]["reflects"] == 2
+
+    def contents(app, code):
+        with app.app_context(), transaction() as db:
+            snap = views.Snapshot(db, store.cafe_by_code(db, code), harvest_now(), "http://cafe.test/j/" + code)
+            data = exporting.export_data(snap)
+        names = {p["id"]: p["name"] for p in data["participants"]}
+        feedback = sorted(((f["kind"], f["theme"], f["text"], f["do_not_quote"], names[f["participant_id"]], f["at"])
+                           for f in data["feedback"]), key=repr)
+        return feedback, [t["feedback"] for t in data["harvest"]["themes"]], data["harvest"]["feedback"]
+
+    elsewhere = create_app({"TESTING": True, "ASYNC_MODE": "threading", "DATABASE_URL": f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"})
+    try:
+        for target in (elsewhere, harvest.app):  # a fresh database, and the one the café came from (ids taken)
+            with target.app_context(), transaction() as db:
+                row, _ = exporting.import_cafe(db, exported, harvest_now())
+                code = row.code
+            assert contents(target, code) == contents(harvest.app, harvest.facilitator.code)
+    finally:
+        elsewhere.extensions["cafe_db"].engine.dispose()
+
+
+def harvest_now():
+    from datetime import datetime, timezone
+
+    return datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("entry", [
+    {"kind": "agrees", "theme": None, "participant_id": 1},
+    {"kind": "missing", "theme": None, "text": "", "participant_id": 1},
+    {"kind": "reflects", "theme": THEME},
+    {"kind": "reflects", "theme": THEME, "participant_id": 999999},
+    {"kind": "reflects", "theme": THEME, "participant_id": 1, "at": "yesterday"},
+])
+def test_a_malformed_feedback_entry_makes_the_import_fail_and_change_nothing(harvest, entry):
+    from cafe.errors import Invalid
+    from cafe.models import CafeRow
+    from cafe.services import exporting
+
+    exported = harvest.facilitator.http.get(f"/f/{harvest.facilitator.host_token}/export.json").get_json()
+    entry = {**entry, "participant_id": exported["participants"][0]["id"]} if entry.get("participant_id") == 1 else entry
+    exported["feedback"] = [entry]
+    with pytest.raises(Invalid):
+        with harvest.app.app_context(), transaction() as db:
+            exporting.import_cafe(db, exported, harvest_now())
+    with harvest.app.app_context(), transaction() as db:
+        assert len(db.scalars(select(CafeRow)).all()) == 1
+    assert feedback_rows(harvest.app) == []
