@@ -5,8 +5,8 @@ from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from cafe import presenters
-from cafe.services import feedback
 from cafe.domain.harvest import HarvestInsight, build_harvest
+from cafe.services import feedback
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
@@ -60,6 +60,7 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
             "top_insights": [x for x in (shown(i) for i in theme.top_insight_ids) if x],
             "perspectives": dict(theme.perspectives),
         })
+    room_feedback = feedback.attach(snap, themes)  # adds each theme's "feedback"; the room's goes below
     chains = []
     handovers = snap.handovers()
     for table in snap.tables:
@@ -67,7 +68,6 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         if chain:
             chains.append({"table": table.number, "table_label": presenters.table_label(table.number), "handovers": chain})
     room = Counter(p.perspective or "not_given" for p in snap.people.values())
-    room_feedback = feedback.attach(snap, themes)  # adds each theme's "feedback"; the room's goes below
     return {
         "themes": themes,
         "handover_chains": chains,
