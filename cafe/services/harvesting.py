@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
+from cafe.services import feedback
 from cafe import presenters
 from cafe.domain.harvest import HarvestInsight, build_harvest
-from cafe.services import feedback
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
