@@ -135,3 +135,21 @@ class HarvestCurationRow(Base):
     theme: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
     state: Mapped[dict] = mapped_column(JSON)
+
+
+class FeedbackRow(Base):
+    """A participant's word on the harvest: "reflects our conversation", its withdrawal, or what is missing.
+
+    Every accepted event is kept, in arrival order (`seq`): its id is made on the phone, so a resend
+    is stored once, and the latest reflects/withdraw of a person and theme decides whether it counts."""
+
+    __tablename__ = "feedback"
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True, index=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # "reflects", "withdraw" or "missing"
+    theme: Mapped[str | None] = mapped_column(String(200), nullable=True)  # None: the harvest as a whole
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    do_not_quote: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -14,7 +14,7 @@ from cafe.errors import Invalid
 from cafe.models import (
     CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow, RoundLogRow, SeatRow, TableRow,
 )
-from cafe.services import cafes, curating, harvesting
+from cafe.services import cafes, curating, feedback, harvesting
 from cafe.services.views import Snapshot
 
 FORMAT = "cafe-export/1"
@@ -60,6 +60,7 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
         ],
         "nudges": [{"text": n.text, "at": presenters.iso(n.at)} for n in nudges],
         "harvest": harvesting.harvest(snap),
+        "feedback": feedback.export(snap),
     }
 
 
@@ -130,6 +131,7 @@ def import_cafe(db: Session, data: Any, now: datetime) -> tuple[CafeRow, str]:
                                written_at=_time(h.get("written_at"), "written_at") or now) for h in data.get("handovers", []))
         db.add_all(NudgeRow(cafe_id=cafe.id, text=n["text"], at=_time(n["at"], "at") or now) for n in data.get("nudges", []))
         db.flush()
+        feedback.restore(db, cafe, data.get("feedback", []), ids, now)
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, Invalid):
             raise

@@ -8,7 +8,7 @@ from cafe import presenters
 from cafe.domain import curation
 from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
 from cafe.domain.voice import Voice, perspective_key, voice_balance
-from cafe.services import curating, harvest_extras
+from cafe.services import curating, feedback, harvest_extras
 from cafe.voicing import ROOM, SUBTHEME, THEME, flags_json, voice_json
 from cafe.wordvectors import word_vectors
 
@@ -106,6 +106,7 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
             "k": state.k,
             "hidden": sorted(state.hidden, key=lambda i: order.get(i, 0)),
         })
+    room_feedback = feedback.attach(snap, themes)  # adds each theme's "feedback"; the room's goes below
     chains = []
     handovers = snap.handovers()
     for table in snap.tables:
@@ -124,6 +125,7 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         "participant_count": len(snap.people),
         "insight_count": len(snap.insights) - len(hidden),
         "hidden_count": len(hidden),
+        "feedback": room_feedback,
     }
     add_voice(payload, snap, hidden)
     return payload

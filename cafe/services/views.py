@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from cafe import presenters, store
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, InsightRow, ParticipantRow
-from cafe.services import curating, harvesting
+from cafe.services import curating, feedback, harvesting
 
 QUIET_AFTER_S = 180
 
@@ -98,6 +98,7 @@ def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
         ],
         "next_seating": [{"participant_id": pid, "table": n} for pid, n in sorted(next_seats.items())] if next_seats else None,
         "harvest": snap.harvest(),
+        "feedback_notes": feedback.notes(snap) if snap.row.stage == "harvest" else [],
         "urls": urls,
     }
 
@@ -150,4 +151,5 @@ def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
         "next": {**upcoming, "stay": upcoming["table"] == number} if upcoming else None,
         "itinerary": itinerary,
         "harvest": snap.harvest(),
+        "feedback": feedback.mine(snap, me),
     }

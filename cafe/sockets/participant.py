@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from cafe import presenters, store
 from cafe import validation as check
-from cafe.services import posting
+from cafe.errors import Invalid
+from cafe.services import feedback, posting
 from cafe.sockets.common import handler, now
 
 
@@ -40,3 +43,26 @@ def submit_handover(db, cafe, me, data: Any):
     bullets = check.text_list(data, "bullets", min_items=1, max_items=5, max_len=200)
     row, broadcasts = posting.submit_handover(db, cafe, me, bullets, now())
     return {"handover": presenters.handover(row, store.plan_of(cafe), me)}, broadcasts
+
+
+@handler("participant", "harvest_feedback")
+def harvest_feedback(db, cafe, me, data: Any):
+    """A phone says a theme reflects its conversation (or withdraws that), or adds what is missing;
+    the dashboard and the wall get cafe_changed (reason feedback_changed)."""
+    data = check.payload(data, {"id", "kind", "theme", "text", "withdraw", "do_not_quote"})
+    feedback_id = check.client_id(data, "id")
+    kind = data.get("kind")
+    if kind not in ("reflects", "missing"):
+        raise Invalid(_("The kind of feedback must be reflects or missing."))
+    if "theme" not in data:
+        raise Invalid(_("Say which theme this is about (null for the whole harvest)."))
+    theme = check.text(data, "theme", max_len=200) if data["theme"] is not None else None
+    if kind == "reflects":
+        if "text" in data or "do_not_quote" in data:
+            raise Invalid(_("Saying a theme reflects your conversation takes no text."))
+        withdraw = check.flag(data, "withdraw")
+        return feedback.give(db, cafe, me, feedback_id, "withdraw" if withdraw else "reflects", theme, None, False, now())
+    if "withdraw" in data:
+        raise Invalid(_("A note on what is missing cannot be withdrawn."))
+    text = check.text(data, "text", max_len=300, multiline=True)
+    return feedback.give(db, cafe, me, feedback_id, "missing", theme, text, check.flag(data, "do_not_quote"), now())

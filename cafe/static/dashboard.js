@@ -401,6 +401,26 @@
     $('harvest-voice').replaceChildren(flags.length ? voiceFlags(flags) : el('p', {}, S.voice_none));
   }
 
+  /* Participants' word on the harvest: counts per theme, and every note (do-not-quote ones flagged). */
+  function feedbackBlock(block, theme) {
+    const n = (block && block.reflects) || 0;
+    const notes = (state.feedback_notes || []).filter((note) => note.theme === theme);
+    return el('section', { class: 'feedback' }, el('h4', {}, theme === null ? fmt('{a} · {b}', { a: S.fb_title, b: S.fb_whole }) : S.fb_title),
+      el('p', {}, n === 1 ? S.fb_reflects_one : fmt(S.fb_reflects, { n })),
+      notes.length ? el('p', { class: 'hint' }, S.fb_added) : null,
+      notes.length ? el('ul', { class: 'feedback-notes' }, ...notes.map((note) => el('li', {}, note.text,
+        el('span', { class: 'hint' }, ` · ${perspective(note.perspective)}${note.do_not_quote ? ' · ' + S.fb_not_quoted : ''}`)))) : null);
+  }
+
+  function renderFeedback(harvest) {
+    const articles = $('harvest-themes').children;
+    harvest.themes.forEach((theme, i) => { if (articles[i] && theme.feedback) articles[i].append(feedbackBlock(theme.feedback, theme.theme)); });
+    const room = harvest.feedback;
+    if (!room) { $('harvest-feedback').replaceChildren(); return; }
+    $('harvest-feedback').replaceChildren(el('article', { class: 'card harvest-theme' },
+      el('p', {}, fmt(S.fb_totals, room.totals || {})), feedbackBlock(room, null)));
+  }
+
   function renderHarvest(harvest) {
     const box = $('harvest');
     box.hidden = !harvest;
@@ -421,6 +441,7 @@
       theme.top_insights.length ? el('h4', {}, S.top_insights) : null,
       theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map(insightItem)) : null,
       Object.keys(theme.perspectives || {}).length ? el('h4', {}, S.voices) : null, counts(theme.perspectives))));
+    renderFeedback(harvest);
     if (!harvest.handover_chains.length) { $('harvest-chains').replaceChildren(el('p', { class: 'hint' }, S.no_chains)); return; }
     $('harvest-chains').replaceChildren(...harvest.handover_chains.map((chain) => el('article', { class: 'card chain' },
       el('h4', {}, fmt(S.table, { label: chain.table_label })),

@@ -46,6 +46,7 @@
     if (conn.socket.active && status) status.textContent = S.reconnecting;
   });
   setInterval(flushOutbox, 15000); // retries anything whose reply timed out on a live connection
+  const feedback = window.CafeFeedback ? window.CafeFeedback(conn, S, page.code) : null; // phone-feedback.js
 
   /* Messages that fall in the same moment (2 minutes left, hand-over due) are read as one. */
   let pending = [];
@@ -93,6 +94,7 @@
     flushOutbox(); // the round may just have started: send what was waiting for it
     renderNext();
     renderHarvest();
+    if (feedback) feedback.render(next);
     // in the harvest only a nudge sent live (event 'nudged') is shown, never an old one from a round
     if (next.cafe.stage !== 'harvest' && next.cafe.last_nudge && isFresh(next.cafe.last_nudge)) showNudge(next.cafe.last_nudge);
     countdown.update(next.cafe);

@@ -151,6 +151,15 @@
           i.resonance > 0 ? el('span', { class: 'wall-insight-resonance' }, fill(S.resonance, { n: i.resonance })) : null)))) : null);
   }
 
+  /* Participants' feedback as counts only: the projector is public, so no names and no notes. */
+  function addFeedbackCount(card, block) {
+    if (!card || !block || !(block.reflects || block.missing_count)) return;
+    const parts = [];
+    if (block.reflects) parts.push(block.reflects === 1 ? S.fb_reflects_one : fill(S.fb_reflects, { n: block.reflects }));
+    if (block.missing_count) parts.push(block.missing_count === 1 ? S.fb_added_one : fill(S.fb_added, { n: block.missing_count }));
+    card.querySelector('h3').after(el('p', { class: 'wall-feedback' }, parts.join(' · ')));
+  }
+
   /* A theme card that is too tall for the screen loses its least important parts first. */
   function fitCard(card) {
     const droppable = () => card.querySelector('.wall-top-insights li:last-child')
@@ -179,6 +188,8 @@
     const themes = harvest.themes || [];
     $('themes').dataset.count = String(themes.length);
     $('themes').replaceChildren(...themes.map(harvestCard));
+    themes.forEach((theme, i) => addFeedbackCount($('themes').children[i], theme.feedback));
+    if (harvest.feedback && harvest.feedback.reflects) $('harvest-figures').append(` · ${fill(S.fb_whole, { n: harvest.feedback.reflects })}`);
     for (const card of $('themes').children) fitCard(card);
   }
 
