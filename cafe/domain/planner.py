@@ -17,7 +17,7 @@ from cafe.domain.rotation import theme_stride
 from cafe.domain.annealing import anneal
 from cafe.domain.seating_search import MEET_WEIGHT, PERSPECTIVE_WEIGHT, Schedule
 from cafe.domain.seeding import (
-    designed_starts, random_start, spread_target, table_sizes, theme_aware_start, themed_starts,
+    continued, designed_starts, random_start, spread_target, table_sizes, theme_aware_start, themed_starts,
 )
 
 PersonId = Hashable
@@ -205,6 +205,12 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
     if not past and n and (best.theme_cost or best.meet_cost):
         # Fewer themes than tables: a design that shares themes between tables may be perfect.
         consider(themed_starts(len(people), tables, planned_rounds, fixed, perspectives, n, request.theme_mode))
+    if past and planned_rounds:
+        # Rounds already played (often from this very planner): carry a whole-café design on.
+        whole = designed_starts(len(people), tables, request.rounds, fixed, perspectives, n)
+        if n:
+            whole += themed_starts(len(people), tables, request.rounds, fixed, perspectives, n, request.theme_mode)
+        consider([continued(seats, rotation, past, fixed, len(everyone)) for seats, rotation in whole])
     if planned_rounds:
         target = best.floor + spread_target(perspectives, tables, planned_rounds)
         # A designed start already meets everyone new: polish it gently rather than melt it.

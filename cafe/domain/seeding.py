@@ -189,3 +189,34 @@ def themed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, int
     groups = [[members_at[element[t]] for t in range(tables)] for members_at in grid_rounds(r, grid.multipliers, columns)]
     rotation = [[grid.plus(grid.coset[element[t]], shift) for t in range(tables)] for shift in grid.shifts]
     return [(_plan_from_groups(groups, points, people), None if theme_mode == "fixed" else rotation)]
+
+
+def continued(design: Plan, rotation: list[list[int]] | None, past: Sequence[Sequence[int]], fixed: Mapping[int, int],
+              everyone: int) -> tuple[Plan, list[list[int]] | None]:
+    """A design for the whole café carried on after the rounds already played: each traveller
+    takes the design's place whose tables in those rounds match theirs (most rounds agreeing
+    first, late arrivals last), and the design's remaining rounds become a start."""
+    played = len(past)
+    present = len(design[0])
+    history = {i: tuple(seats[i] for seats in past) for i in range(present) if i not in fixed}
+    places: dict[tuple[int, ...], list[int]] = {}
+    for i in history:
+        places.setdefault(tuple(seats[i] for seats in design[:played]), []).append(i)
+    place_of: dict[int, int] = {}
+    waiting = []
+    for i, key in history.items():
+        if places.get(key):
+            place_of[i] = places[key].pop()
+        else:
+            waiting.append(i)
+    left = [place for key in places for place in places[key]]
+    for i in waiting:  # the place agreeing with them in most played rounds
+        best = max(range(len(left)), key=lambda k: sum(a == b for a, b in zip(history[i], (s[left[k]] for s in design))))
+        place_of[i] = left.pop(best)
+    plan = []
+    for seats in design[played:]:
+        row = [-1] * everyone
+        for i in range(present):
+            row[i] = seats[place_of.get(i, i)]
+        plan.append(row)
+    return plan, (rotation[played:] if rotation else None)
