@@ -91,7 +91,7 @@ def measure(label: str, request: RotationRequest, trials: int = 5, themeless: bo
     if themeless and request.themes:
         bare = replace(request, themes=())
         plain = str(plan_metrics(plan_rotation(bare), bare.participants)["repeat_encounters"])
-    print(f"{label:<50} {planned['repeat_encounters']:>6} {bound:>5} {plain:>6} {planned['theme_repeats']:>6}"
+    print(f"{label:<56} {planned['repeat_encounters']:>6} {bound:>5} {plain:>6} {planned['theme_repeats']:>6}"
           f" {planned['perspective_spread']:>6} {planned['moves_of_stayers']:>5} {seconds:>7.2f}s |"
           f" {baseline['repeat_encounters']:>8.1f} {baseline['theme_repeats']:>7.1f} {baseline['perspective_spread']:>7.1f}",
           flush=True)
@@ -99,7 +99,7 @@ def measure(label: str, request: RotationRequest, trials: int = 5, themeless: bo
 
 
 def header(title: str) -> None:
-    print(f"\n{title}\n{'instance':<50} {'repeat':>6} {'bound':>5} {'no-thm':>6} {'theme':>6} {'spread':>6}"
+    print(f"\n{title}\n{'instance':<56} {'repeat':>6} {'bound':>5} {'no-thm':>6} {'theme':>6} {'spread':>6}"
           f" {'moves':>5} {'time':>8} | {'rnd rep':>8} {'theme':>7} {'spread':>7}")
 
 
