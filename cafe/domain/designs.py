@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 # A resolvable Steiner triple system on 15 points: every pair meets in exactly one of 7 rounds.
 KIRKMAN_15: tuple[tuple[tuple[int, int, int], ...], ...] = (
@@ -140,3 +141,64 @@ def grid_rounds(r: Ring, multipliers: Sequence[int | None], columns: Sequence[in
 def kirkman_rounds(rounds: int) -> list[list[list[int]]]:
     """The first `rounds` rounds (at most 7) of Kirkman's schoolgirls: 15 people, 5 tables of 3."""
     return [[list(triple) for triple in day] for day in KIRKMAN_15[:rounds]]
+
+
+@dataclass(frozen=True)
+class ThemedGrid:
+    """A grid design whose travellers meet a new theme every round although tables share themes.
+
+    Themes are the cosets of a subgroup: `coset(u)` of a ring element u is its theme before the
+    shift `shifts[r]` of round r. A traveller at (c, y) sits at y + m_r * c, so they see
+    coset(y) + coset(m_r * c) + shifts[r]: new every round when the last two sum to different
+    cosets. Hosts (c = 0) see coset(y) + shifts[r]: new each round only if the shifts differ."""
+
+    multipliers: tuple[int, ...]
+    columns: tuple[int, ...]
+    shifts: tuple[int, ...]
+    coset: tuple[int, ...]  # ring element -> theme (from 0)
+    plus: Callable[[int, int], int]  # addition of themes
+
+
+def theme_cosets(r: Ring, themes: int) -> tuple[tuple[int, ...], Callable[[int, int], int]] | None:
+    """Ring element -> coset of a subgroup of index `themes`, and coset addition; None if none fits."""
+    if r.size % themes:
+        return None
+    if r.is_field and prime_power(r.size) and prime_power(r.size)[1] > 1:
+        p, e = prime_power(r.size)  # type: ignore[misc]
+        power = prime_power(themes)
+        if themes == 1 or power is None or power[0] != p:
+            return None
+        low = r.size // themes  # the subgroup: elements whose high digits are all zero
+        coset = tuple(u // low for u in range(r.size))
+        return coset, lambda a, b: coset[r.add(a * low, b * low)]
+    return tuple(u % themes for u in range(r.size)), lambda a, b: (a + b) % themes
+
+
+def themed_grid(r: Ring, themes: int, rounds: int, count: int, *, fixed_themes: bool = False,
+                column_zero_travels: bool = False, limit: int = 400) -> ThemedGrid | None:
+    """Multipliers, `count` columns besides column 0 and theme shifts for a themed grid,
+    preferring shifts that give hosts a new theme each round too (required when column 0 holds
+    travellers); None when the search finds none."""
+    cosets = theme_cosets(r, themes)
+    if cosets is None or rounds > themes:
+        return None
+    coset, plus = cosets
+    # Tables that keep their theme cannot shift it; rotating ones try to move every round.
+    shift_options = [tuple([0] * rounds)] if fixed_themes else [tuple(range(rounds)), tuple([0] * rounds)]
+    if column_zero_travels:
+        shift_options = [s for s in shift_options if len(set(s)) == rounds]
+    fallback = None
+    for tried, multipliers in enumerate(combinations(range(r.size), rounds)):
+        if tried >= limit:
+            break
+        for shifts in shift_options:
+            def new_themes(c: int) -> bool:
+                seen = {plus(coset[r.mul(m, c)], s) for m, s in zip(multipliers, shifts)}
+                return len(seen) == rounds
+            chosen = grid_columns(r, multipliers, count, [c for c in range(1, r.size) if new_themes(c)])
+            if chosen is not None:
+                grid = ThemedGrid(multipliers, tuple(chosen), shifts, coset, plus)
+                if len(set(shifts)) == rounds:
+                    return grid
+                fallback = fallback or grid
+    return fallback

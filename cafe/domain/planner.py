@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from cafe.domain.rotation import theme_stride
 from cafe.domain.annealing import anneal
 from cafe.domain.seating_search import MEET_WEIGHT, PERSPECTIVE_WEIGHT, Schedule
-from cafe.domain.seeding import designed_starts, random_start, spread_target, table_sizes, theme_aware_start
+from cafe.domain.seeding import (
+    continued, designed_starts, random_start, spread_target, table_sizes, theme_aware_start, themed_starts,
+)
 
 PersonId = Hashable
 THEME_MODES = ("rotate", "fixed")
@@ -187,19 +189,32 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
     if not past:
         starts += designed_starts(len(people), tables, planned_rounds, fixed, perspectives, n)
     best: Schedule | None = None
-    for seats, rotation in starts:
-        if request.theme_mode == "fixed":
-            rotation = None
-        schedule = Schedule(tables=tables, past=past, past_themes=past_themes, planned=seats, themes=rotation or themes,
-                            fixed=fixed_all, perspectives=perspectives, themes_movable=request.theme_mode == "rotate")
-        if best is None or (schedule.theme_cost, schedule.cost) < (best.theme_cost, best.cost):
-            best = schedule
+
+    def consider(starts: list[tuple[list[list[int]], list[list[int]] | None]]) -> None:
+        nonlocal best
+        for seats, rotation in starts:
+            if request.theme_mode == "fixed":
+                rotation = None
+            schedule = Schedule(tables=tables, past=past, past_themes=past_themes, planned=seats, themes=rotation or themes,
+                                fixed=fixed_all, perspectives=perspectives, themes_movable=request.theme_mode == "rotate")
+            if best is None or (schedule.theme_cost, schedule.cost) < (best.theme_cost, best.cost):
+                best = schedule
+
+    consider(starts)
     assert best is not None
+    if not past and n and (best.theme_cost or best.meet_cost):
+        # Fewer themes than tables: a design that shares themes between tables may be perfect.
+        consider(themed_starts(len(people), tables, planned_rounds, fixed, perspectives, n, request.theme_mode))
+    if past and planned_rounds:
+        # Rounds already played (often from this very planner): carry a whole-café design on.
+        whole = designed_starts(len(people), tables, request.rounds, fixed, perspectives, n)
+        if n:
+            whole += themed_starts(len(people), tables, request.rounds, fixed, perspectives, n, request.theme_mode)
+        consider([continued(seats, rotation, past, fixed, len(everyone)) for seats, rotation in whole])
     if planned_rounds:
         target = best.floor + spread_target(perspectives, tables, planned_rounds)
         # A designed start already meets everyone new: polish it gently rather than melt it.
         designed = best.meet_cost == 0 and best.theme_cost == 0
-        # A designed start already meets everyone new: polish it gently rather than melt it.
         hot = 4.0 * PERSPECTIVE_WEIGHT if designed else 2.0 * MEET_WEIGHT
         iterations = int(effort * (POLISH_BUDGET if designed else SEARCH_BUDGET))
         anneal(best, iterations=iterations, seed=request.seed, target=target, hot=hot)

@@ -68,3 +68,29 @@ def perspective_spread(tables: Sequence[TableSeating], people: Mapping[Hashable,
         forced = 0 if sum(row) % len(tables) == 0 else 1
         total += max(0, max(row) - min(row) - forced)
     return total
+
+
+def repeat_lower_bound(people: int, tables: int, rounds: int, hosts: int = 0, fixed_at: Sequence[int] = ()) -> int:
+    """A floor no plan can go below on repeat_encounters (balanced tables, `hosts` at one table
+    each, themes ignored): the larger of two counts. Pigeonhole: in each round after the first,
+    a table of s people drawn from the previous round's tables seats at least the pairs of s
+    split as evenly as possible over those tables together again. Partners: a person with more
+    seats beside them over the café than people they can meet must meet someone twice. Fixed:
+    `fixed_at` counts the people who cannot move at each table, and they meet every round."""
+    if people < 2 or tables < 1 or rounds < 1:
+        return 0
+    low, extra = divmod(people, tables)
+    sizes = [low + 1] * extra + [low] * (tables - extra)
+    pigeonhole = (rounds - 1) * sum(_even_pairs(s, tables) for s in sizes)
+    # Everyone sits at a table of at least `low`; hosts never share a table with one another.
+    travellers = people - hosts
+    excess = travellers * max(0, rounds * (low - 1) - (people - 1))
+    excess += hosts * max(0, rounds * (low - 1) - (people - hosts))
+    fixed = (rounds - 1) * sum(k * (k - 1) // 2 for k in fixed_at)
+    return max(pigeonhole, (excess + 1) // 2, fixed)
+
+
+def _even_pairs(size: int, bins: int) -> int:
+    """Pairs sharing a bin when `size` things are spread as evenly as possible over `bins`."""
+    low, extra = divmod(size, bins)
+    return extra * (low + 1) * low // 2 + (bins - extra) * low * (low - 1) // 2

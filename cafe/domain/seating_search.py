@@ -12,6 +12,9 @@ from collections.abc import Sequence
 
 THEME_WEIGHT = 3000
 MEET_WEIGHT = 60
+# With rotating themes a host sees each table's theme change; a new one each round is nice to
+# have, but it ranks below travellers meeting new people (it is not one of the café's goals).
+HOST_THEME_WEIGHT = 20
 PERSPECTIVE_WEIGHT = 3
 STAY_WEIGHT = 1
 
@@ -47,17 +50,18 @@ class Schedule:
         self.offered += [frozenset(t for t in row if t >= 0) for row in themes]
         # What the past rounds contribute can no longer change: count it once, as the floor.
         self.past_seen: list[set[int]] = [set() for _ in fixed]
-        past_repeats = 0
+        past_repeats = [0, 0]  # travellers, hosts and stayers
         for i, seats in enumerate(self.past):
             for p, t in enumerate(seats):
                 th = self.past_themes[i][t] if t >= 0 else -1
                 if th >= 0 and self.theme_counts[p]:
                     if th in self.past_seen[p]:
-                        past_repeats += not self.offered[i] <= self.past_seen[p]
+                        past_repeats[self.fixed[p]] += not self.offered[i] <= self.past_seen[p]
                     else:
                         self.past_seen[p].add(th)
-        self.past_repeats = past_repeats
-        self.floor = THEME_WEIGHT * past_repeats + MEET_WEIGHT * _pair_cost(self.past, self.people)
+        self.past_repeats, self.past_host_repeats = past_repeats
+        self.floor = (THEME_WEIGHT * self.past_repeats + HOST_THEME_WEIGHT * self.past_host_repeats
+                      + MEET_WEIGHT * _pair_cost(self.past, self.people))
         self.load([list(seats) for seats in planned], [list(row) for row in themes])
 
     def load(self, planned: list[list[int]], themes: list[list[int]]) -> None:
@@ -90,12 +94,13 @@ class Schedule:
                     self.counts[r][t][self.perspective[p]] += 1
         self.spread_cost = sum(c * c for row in self.counts for table in row for c in table)
         self.theme_of = [self.person_theme_cost(p) for p in range(self.people)]
-        self.theme_cost = sum(self.theme_of) + self.past_repeats
+        self.theme_cost = sum(c for p, c in enumerate(self.theme_of) if not self.fixed[p]) + self.past_repeats
+        self.host_theme_cost = sum(c for p, c in enumerate(self.theme_of) if self.fixed[p]) + self.past_host_repeats
         self.stay_cost = sum(self.stays(p) for p in range(self.people) if not self.fixed[p])
 
     @property
     def cost(self) -> int:
-        return (THEME_WEIGHT * self.theme_cost + MEET_WEIGHT * self.meet_cost
+        return (THEME_WEIGHT * self.theme_cost + HOST_THEME_WEIGHT * self.host_theme_cost + MEET_WEIGHT * self.meet_cost
                 + PERSPECTIVE_WEIGHT * self.spread_cost + self.stay_weight * self.stay_cost)
 
     def snapshot(self) -> tuple[list[list[int]], list[list[int]]]:
@@ -199,9 +204,7 @@ class Schedule:
         seats[p], seats[q] = b, a
         for person in (p, q):
             self.stay_cost += self.stays(person) if not self.fixed[person] else 0
-            fresh = self.person_theme_cost(person)
-            self.theme_cost += fresh - self.theme_of[person]
-            self.theme_of[person] = fresh
+        self._refresh_themes([p, q])
 
     def chain(self, p: int, q: int, r: int) -> list[int] | None:
         """Rounds in which p and q must change places, starting with r, so that neither is
@@ -283,7 +286,10 @@ class Schedule:
     def _refresh_themes(self, people: list[int]) -> None:
         for p in people:
             fresh = self.person_theme_cost(p)
-            self.theme_cost += fresh - self.theme_of[p]
+            if self.fixed[p]:
+                self.host_theme_cost += fresh - self.theme_of[p]
+            else:
+                self.theme_cost += fresh - self.theme_of[p]
             self.theme_of[p] = fresh
 
 

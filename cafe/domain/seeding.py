@@ -10,7 +10,7 @@ import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from cafe.domain.designs import grid_columns, grid_rounds, kirkman_rounds, ring
+from cafe.domain.designs import grid_columns, grid_rounds, kirkman_rounds, ring, themed_grid
 from cafe.domain.seating_search import PERSPECTIVE_WEIGHT
 
 Plan = list[list[int]]
@@ -148,3 +148,75 @@ def theme_aware_start(everyone: int, present: int, fixed: Mapping[int, int], siz
             seen[i].add(row[seats[i]])
         plan.append(seats)
     return plan
+
+
+def themed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, int], perspectives: Sequence[int],
+                  themes: int, theme_mode: str) -> list[tuple[Plan, list[list[int]] | None]]:
+    """A grid design in which travellers meet a new theme every round though tables share
+    themes (say 8 tables, 4 themes: two tables per theme). Tables are numbered so that table
+    t's own theme, t mod themes, is its coset: fixed themes fit as they stand, and rotating
+    ones come with the design's own rotation."""
+    if not 1 < themes < tables or rounds > themes or any(c > 1 for c in Counter(fixed.values()).values()):
+        return []
+    size = math.ceil(people / tables)
+    r = ring(tables)
+    if size < 2:
+        return []
+    virtual = not fixed and size < tables  # nobody needs to stay: try leaving column 0 empty
+    grid = themed_grid(r, themes, rounds, size if virtual else size - 1, fixed_themes=theme_mode == "fixed",
+                       column_zero_travels=not fixed and not virtual)
+    if grid is None and virtual:
+        virtual = False  # travellers in column 0 keep their table but still meet new themes
+        grid = themed_grid(r, themes, rounds, size - 1, fixed_themes=theme_mode == "fixed", column_zero_travels=True)
+    if grid is None:
+        return []
+    # Table numbers: the elements of coset k take the tables k, k + themes, k + 2 * themes, ...
+    number: dict[int, int] = {}
+    taken = Counter[int]()
+    for u in range(tables):
+        k = grid.coset[u]
+        number[u] = k + themes * taken[k]
+        taken[k] += 1
+    element = {t: u for u, t in number.items()}
+    columns = list(grid.columns[1:size + 1] if virtual else grid.columns[:size])
+    travellers = sorted((i for i in range(people) if i not in fixed), key=lambda i: (perspectives[i] < 0, perspectives[i], i))
+    missing = size * tables - people
+    removed = {(size - 1) * tables + element[t] for t in range(tables - missing, tables)}
+    points: dict[int, int] = {element[t]: i for i, t in fixed.items()}  # column 0, row = their table
+    free = [x * tables + y for x in range(size) for y in range(tables)
+            if x * tables + y not in removed and not (x == 0 and y in points)]
+    points.update(zip(free, travellers))
+    groups = [[members_at[element[t]] for t in range(tables)] for members_at in grid_rounds(r, grid.multipliers, columns)]
+    rotation = [[grid.plus(grid.coset[element[t]], shift) for t in range(tables)] for shift in grid.shifts]
+    return [(_plan_from_groups(groups, points, people), None if theme_mode == "fixed" else rotation)]
+
+
+def continued(design: Plan, rotation: list[list[int]] | None, past: Sequence[Sequence[int]], fixed: Mapping[int, int],
+              everyone: int) -> tuple[Plan, list[list[int]] | None]:
+    """A design for the whole café carried on after the rounds already played: each traveller
+    takes the design's place whose tables in those rounds match theirs (most rounds agreeing
+    first, late arrivals last), and the design's remaining rounds become a start."""
+    played = len(past)
+    present = len(design[0])
+    history = {i: tuple(seats[i] for seats in past) for i in range(present) if i not in fixed}
+    places: dict[tuple[int, ...], list[int]] = {}
+    for i in history:
+        places.setdefault(tuple(seats[i] for seats in design[:played]), []).append(i)
+    place_of: dict[int, int] = {}
+    waiting = []
+    for i, key in history.items():
+        if places.get(key):
+            place_of[i] = places[key].pop()
+        else:
+            waiting.append(i)
+    left = [place for key in places for place in places[key]]
+    for i in waiting:  # the place agreeing with them in most played rounds
+        best = max(range(len(left)), key=lambda k: sum(a == b for a, b in zip(history[i], (s[left[k]] for s in design))))
+        place_of[i] = left.pop(best)
+    plan = []
+    for seats in design[played:]:
+        row = [-1] * everyone
+        for i in range(present):
+            row[i] = seats[place_of.get(i, i)]
+        plan.append(row)
+    return plan, (rotation[played:] if rotation else None)
