@@ -17,6 +17,7 @@ _NAMES = {
     "text": _l("The text"), "id": _l("The insight id"), "insight_id": _l("The insight id"), "bullets": _l("The hand-over"),
     "minutes": _l("Minutes"), "participant_id": _l("The participant"), "table": _l("The table"), "round": _l("The round"),
     "do_not_quote": _l("Do not quote me"),
+    "version": _l("The plan version"), "other_id": _l("The other participant"),
 }
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from cafe import presenters, store
 from cafe import validation as check
-from cafe.services import posting
+from cafe.services import Broadcast, posting, seating
 from cafe.sockets.common import handler, now
 
 
@@ -40,3 +40,12 @@ def submit_handover(db, cafe, me, data: Any):
     bullets = check.text_list(data, "bullets", min_items=1, max_items=5, max_len=200)
     row, broadcasts = posting.submit_handover(db, cafe, me, bullets, now())
     return {"handover": presenters.handover(row, store.plan_of(cafe), me)}, broadcasts
+
+
+@handler("participant", "leave_cafe")
+def leave_cafe(db, cafe, me, data: Any):
+    """A phone says its person is leaving; every screen gets cafe_changed."""
+    check.payload(data, set())
+    seating.leave(db, cafe, me.id, now())
+    return {}, [Broadcast("cafe_changed", {"reason": "participant_left"}, ("cafe", cafe.id)),
+                Broadcast("seating_plan_changed", {"reason": "participant_left"}, ("facilitator", cafe.id))]
