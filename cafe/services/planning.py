@@ -122,12 +122,13 @@ def propose(session: Session, cafe: CafeRow, kind: str, now: datetime) -> PlanDr
     """Make a draft of the rounds to come: a fresh re-plan, or a copy of the stored plan to edit."""
     _require_started(cafe)
     rounds = plan_remaining(session, cafe) if kind == "replan" else stored_future(session, cafe)
+    made_for = basis(session, cafe)
     draft = store.plan_draft(session, cafe)
     if draft is None:
-        draft = PlanDraftRow(cafe_id=cafe.id, version=0)
+        draft = PlanDraftRow(cafe_id=cafe.id, version=0, kind=kind, basis=made_for, rounds={}, created_at=now)
         session.add(draft)
     draft.version = (draft.version or 0) + 1
-    draft.kind, draft.basis, draft.rounds, draft.created_at = kind, basis(session, cafe), _encode(rounds), now
+    draft.kind, draft.basis, draft.rounds, draft.created_at = kind, made_for, _encode(rounds), now
     session.flush()
     return draft
 
