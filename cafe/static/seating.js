@@ -18,22 +18,28 @@
     $('error').replaceChildren(reply && !reply.ok ? el('p', {}, reply.message || S.timeout) : '');
   }
 
+  function memberList(ids, byId) {
+    if (!ids.length) return S.nobody;
+    return el('ul', { class: 'members' }, ...ids.map((id) => {
+      const p = byId.get(id);
+      const mark = p && p.host_table ? ` ${S.host_mark}` : p && p.stays ? ` ${S.stays_mark}` : '';
+      return el('li', { 'data-person': id }, nameOf(p) + mark);
+    }));
+  }
+
+  function roundView(round, byId) {
+    const head = el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, S.table), el('th', { scope: 'col' }, S.theme),
+      el('th', { scope: 'col' }, S.people)));
+    const body = el('tbody', {}, ...round.tables.map((t) => el('tr', { 'data-table': t.table },
+      el('th', { scope: 'row' }, t.label), el('td', {}, t.theme), el('td', {}, memberList(t.members, byId)))));
+    return el('section', { class: 'round', 'data-round': round.round },
+      el('h3', {}, fill(S.round_n, { n: round.round }), round.started ? el('span', { class: 'badge' }, ` ${S.started}`) : null),
+      el('table', { class: 'plan-table' }, el('caption', { class: 'visually-hidden' }, fill(S.round_n, { n: round.round })), head, body));
+  }
+
   function roundsView(rounds) {
     const byId = people();
-    return rounds.map((round) => el('section', { class: 'round', 'data-round': round.round },
-      el('h3', {}, fill(S.round_n, { n: round.round }), round.started ? el('span', { class: 'badge' }, ` ${S.started}`) : null),
-      el('table', { class: 'plan-table' },
-        el('caption', { class: 'visually-hidden' }, fill(S.round_n, { n: round.round })),
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, S.table), el('th', { scope: 'col' }, S.theme),
-          el('th', { scope: 'col' }, S.people))),
-        el('tbody', {}, ...round.tables.map((t) => el('tr', { 'data-table': t.table },
-          el('th', { scope: 'row' }, t.label),
-          el('td', {}, t.theme),
-          el('td', {}, t.members.length ? el('ul', { class: 'members' }, ...t.members.map((id) => {
-            const p = byId.get(id);
-            const mark = p && p.host_table ? ` ${S.host_mark}` : p && p.stays ? ` ${S.stays_mark}` : '';
-            return el('li', { 'data-person': id }, nameOf(p) + mark);
-          })) : S.nobody))))));
+    return rounds.map((round) => roundView(round, byId));
   }
 
   function figures() {
