@@ -153,3 +153,26 @@ class FeedbackRow(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     do_not_quote: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+class AttendanceRow(Base):
+    """How a person takes part in the rotation: whether they prefer not to move, and when they
+    left. A table of its own, not columns on participants: `create_all` adds missing tables to
+    an existing database but never adds columns."""
+
+    __tablename__ = "attendance"
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
+    stays: Mapped[bool] = mapped_column(Boolean, default=False)
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class PlanDraftRow(Base):
+    """A proposed seating for the rounds that have not started, waiting for the facilitator to
+    apply it; one per café. `rounds` maps a round number (as text) to {participant id: table}."""
+
+    __tablename__ = "plan_drafts"
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[str] = mapped_column(String(16))
+    basis: Mapped[str] = mapped_column(String(64))
+    rounds: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

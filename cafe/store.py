@@ -15,11 +15,13 @@ from cafe.domain.rotation import SeatingHistory
 from cafe.domain.timer import RoundClock, RoundStatus
 from cafe.errors import NotFound
 from cafe.models import (
+    AttendanceRow,
     CafeRow,
     HandoverRow,
     InsightRow,
     NudgeRow,
     ParticipantRow,
+    PlanDraftRow,
     ResonanceRow,
     SeatRow,
     TableRow,
@@ -186,3 +188,72 @@ def handovers(session: Session, cafe: CafeRow, table_number: int | None = None) 
 
 def last_nudge(session: Session, cafe: CafeRow) -> NudgeRow | None:
     return session.scalar(select(NudgeRow).where(NudgeRow.cafe_id == cafe.id).order_by(NudgeRow.id.desc()).limit(1))
+
+
+def attendance(session: Session, cafe: CafeRow) -> dict[int, AttendanceRow]:
+    """participant id -> attendance row, for those who have one."""
+    rows = session.scalars(select(AttendanceRow).where(AttendanceRow.cafe_id == cafe.id))
+    return {row.participant_id: row for row in rows}
+
+
+def attendance_of(session: Session, cafe: CafeRow, participant_id: int) -> AttendanceRow:
+    """A person's attendance row, made on first use."""
+    row = session.get(AttendanceRow, participant_id)
+    if row is None:
+        row = AttendanceRow(participant_id=participant_id, cafe_id=cafe.id, stays=False, left_at=None)
+        session.add(row)
+    return row
+
+
+def left_ids(session: Session, cafe: CafeRow) -> set[int]:
+    """People who have left the café."""
+    return set(session.scalars(
+        select(AttendanceRow.participant_id).where(AttendanceRow.cafe_id == cafe.id, AttendanceRow.left_at.is_not(None))
+    ))
+
+
+def stayer_ids(session: Session, cafe: CafeRow) -> set[int]:
+    """People who asked to stay at one table."""
+    return set(session.scalars(
+        select(AttendanceRow.participant_id).where(AttendanceRow.cafe_id == cafe.id, AttendanceRow.stays.is_(True))
+    ))
+
+
+def present_ids(session: Session, cafe: CafeRow) -> list[int]:
+    """Everyone who joined and has not left, in joining order."""
+    gone = left_ids(session, cafe)
+    return [pid for pid in session.scalars(select(ParticipantRow.id).where(ParticipantRow.cafe_id == cafe.id)
+                                           .order_by(ParticipantRow.id)) if pid not in gone]
+
+
+def seats_by_round(session: Session, cafe: CafeRow, first: int = 1) -> dict[int, dict[int, int]]:
+    """round -> {participant id -> table} for every stored round from `first` on."""
+    rows = session.execute(
+        select(SeatRow.round, SeatRow.participant_id, SeatRow.table_number).where(
+            SeatRow.cafe_id == cafe.id, SeatRow.round >= first
+        )
+    )
+    result: dict[int, dict[int, int]] = defaultdict(dict)
+    for round_no, pid, number in rows:
+        result[round_no][pid] = number
+    return dict(result)
+
+
+def clear_seats_from(session: Session, cafe: CafeRow, first: int, participant_id: int | None = None) -> None:
+    """Forget seats of rounds `first` and later (of one person, or of everyone)."""
+    query = delete(SeatRow).where(SeatRow.cafe_id == cafe.id, SeatRow.round >= first)
+    if participant_id is not None:
+        query = query.where(SeatRow.participant_id == participant_id)
+    session.execute(query)
+
+
+def plan_draft(session: Session, cafe: CafeRow) -> PlanDraftRow | None:
+    return session.get(PlanDraftRow, cafe.id)
+
+
+def itinerary_of(session: Session, cafe: CafeRow, participant_id: int) -> dict[int, int]:
+    """round -> table for one person, every stored round."""
+    rows = session.execute(
+        select(SeatRow.round, SeatRow.table_number).where(SeatRow.cafe_id == cafe.id, SeatRow.participant_id == participant_id)
+    )
+    return {round_no: number for round_no, number in rows}

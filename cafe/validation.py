@@ -19,6 +19,7 @@ _NAMES = {
     "do_not_quote": _l("Do not quote me"),
     "theme": _l("The theme"), "version": _l("The version"), "label": _l("The name of the sub-theme"),
     "k": _l("The number of sub-themes"),
+    "other_id": _l("The other participant"),
 }
 
 

@@ -49,8 +49,11 @@ def create_cafe(session: Session, plan: Plan, now: datetime) -> tuple[CafeRow, s
     return cafe, host_token
 
 
-def join(session: Session, cafe: CafeRow, name: str, perspective: str, now: datetime) -> tuple[ParticipantRow, str]:
-    """Add a person (name and perspective optional) and seat them; returns the phone's token."""
+def join(
+    session: Session, cafe: CafeRow, name: str, perspective: str, now: datetime, stays: bool = False
+) -> tuple[ParticipantRow, str]:
+    """Add a person (name and perspective optional; `stays`: prefers not to move) and seat them;
+    returns the phone's token."""
     name = " ".join(name.split())
     if len(name) > 40:
         raise Invalid(_("A display name has at most 40 characters."))
@@ -62,5 +65,8 @@ def join(session: Session, cafe: CafeRow, name: str, perspective: str, now: date
     )
     session.add(person)
     session.flush()
+    if stays:
+        store.attendance_of(session, cafe, person.id).stays = True
+        session.flush()
     seating.seat_newcomer(session, cafe, person.id)
     return person, token

@@ -44,7 +44,7 @@ def start_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcas
     _apply(cafe, lambda clock: clock.start(now))
     if cafe.round == 1:
         seating.balance_current_round(session, cafe)
-        seating.replan_next(session, cafe)
+        seating.plan_whole_cafe(session, cafe)
     _log(session, cafe).started_at = now
     return _changed(cafe, "round_started")
 
@@ -91,7 +91,8 @@ def next_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast
     _end_if_needed(session, cafe, now)
     seating.move_everyone_on(session, cafe)
     store.save_clock(cafe, RoundClock(duration_s=plan.duration_s(cafe.round)))
-    seating.replan_next(session, cafe)
+    # The rounds to come are already planned; only someone without a seat needs one.
+    seating.fill_gaps(session, cafe)
     return _changed(cafe, "next_round")
 
 

@@ -1,13 +1,16 @@
 """Who sits where: newcomers, the planned rotation, and the facilitator's moves."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from cafe import store
-from cafe.domain.rotation import balanced_sizes, emptiest_table, plan_round, tables_needed, theme_stride
+from cafe.domain.rotation import balanced_sizes, emptiest_table, tables_needed, theme_stride
 from cafe.errors import Conflict
 from cafe.models import CafeRow, SeatRow, TableRow
+from cafe.services import planning
 
 
 def seat_newcomer(session: Session, cafe: CafeRow, participant_id: int) -> int:
@@ -24,54 +27,113 @@ def seat_newcomer(session: Session, cafe: CafeRow, participant_id: int) -> int:
     table = store.table(session, cafe, number)
     if table.host_id is None:
         table.host_id = participant_id
-    if cafe.round < plan.rounds:
-        if cafe.status == "ready":
-            replan_next(session, cafe)
-        else:
-            # Mid-round, the others' next seats stay as announced; the newcomer fits in.
-            next_sizes = _sizes(session, cafe, cafe.round + 1)
-            target = number if table.host_id == participant_id else emptiest_table(next_sizes)
-            store.set_seat(session, cafe, participant_id, cafe.round + 1, target)
+    if has_started(cafe):
+        fit_into_future(session, cafe, participant_id)
     session.flush()
     return number
 
 
 def _sizes(session: Session, cafe: CafeRow, round_no: int) -> dict[int, int]:
     sizes = {row.number: 0 for row in store.tables(session, cafe)}
-    for number in store.seats(session, cafe, round_no).values():
-        sizes[number] = sizes.get(number, 0) + 1
+    gone = store.left_ids(session, cafe)
+    for pid, number in store.seats(session, cafe, round_no).items():
+        if pid not in gone:
+            sizes[number] = sizes.get(number, 0) + 1
     return sizes
 
 
-def replan_next(session: Session, cafe: CafeRow) -> None:
-    """Plan the next round's seating from everyone seated now and the seating so far."""
+def has_started(cafe: CafeRow) -> bool:
+    """Whether the first round has started (before that, nobody's future seats are planned)."""
+    return cafe.round > 1 or cafe.status != "ready"
+
+
+def plan_whole_cafe(session: Session, cafe: CafeRow) -> None:
+    """Plan every round after the current one for everyone present and store it."""
     plan = store.plan_of(cafe)
-    current = cafe.round
-    if current >= plan.rounds:
+    if cafe.round >= plan.rounds:
         return
-    people = sorted(store.seats(session, cafe, current))
-    numbers = [row.number for row in store.tables(session, cafe)]
-    store.clear_round(session, cafe, current + 1)
-    if not people:
-        return
-    seating = plan_round(
-        people=people,
-        tables=numbers,
-        hosts=store.hosts(session, cafe),
-        themes={n: plan.theme_for(n, current + 1).name for n in numbers},
-        history=store.history(session, cafe, plan, current),
-        seed=cafe.id * 1000 + current,
-    )
+    future = planning.plan_remaining(session, cafe)
+    store.clear_seats_from(session, cafe, cafe.round + 1)
+    session.flush()
     session.add_all(
-        SeatRow(cafe_id=cafe.id, participant_id=pid, round=current + 1, table_number=number) for pid, number in seating.items()
+        SeatRow(cafe_id=cafe.id, participant_id=pid, round=round_no, table_number=number)
+        for round_no, seats in future.items() for pid, number in seats.items()
     )
     session.flush()
+
+
+def fill_gaps(session: Session, cafe: CafeRow) -> None:
+    """Make sure everyone present has a seat in every round still to come (nobody is lost)."""
+    if not has_started(cafe):
+        return
+    planned = store.seats_by_round(session, cafe, cafe.round + 1)
+    for pid in store.present_ids(session, cafe):
+        if any(pid not in planned.get(r, {}) for r in range(cafe.round + 1, store.plan_of(cafe).rounds + 1)):
+            fit_into_future(session, cafe, pid)
+
+
+def fit_into_future(session: Session, cafe: CafeRow, participant_id: int) -> None:
+    """Give one person a seat in each round still to come where they have none, leaving
+    everyone else's seats alone: hosts and stayers keep their table, travellers take the
+    emptiest table, preferring people they have not met and a theme they have not seen."""
+    plan = store.plan_of(cafe)
+    numbers = [row.number for row in store.tables(session, cafe)]
+    if not numbers:
+        return
+    present = set(store.present_ids(session, cafe))
+    by_round = store.seats_by_round(session, cafe)
+    current = by_round.get(cafe.round, {}).get(participant_id)
+    hosts = {pid: number for number, pid in store.hosts(session, cafe).items()}
+    anchored = hosts.get(participant_id)
+    if anchored is None and participant_id in store.stayer_ids(session, cafe):
+        anchored = current
+    met = {other for seats in by_round.values() for other, n in seats.items()
+           if participant_id in seats and n == seats[participant_id] and other != participant_id}
+    seen = {plan.theme_for(seats[participant_id], r).name for r, seats in by_round.items() if participant_id in seats}
+    for round_no in range(cafe.round + 1, plan.rounds + 1):
+        seats = by_round.setdefault(round_no, {})
+        if participant_id in seats:
+            continue
+        sizes = {n: 0 for n in numbers}
+        for pid, n in seats.items():
+            if pid in present and n in sizes:
+                sizes[n] += 1
+        if anchored in sizes:
+            number = anchored
+        else:
+            def score(n: int) -> tuple[int, int, int, int]:
+                strangers_not = sum(1 for pid, t in seats.items() if t == n and pid in met)
+                return (sizes[n], strangers_not, plan.theme_for(n, round_no).name in seen, n)
+            number = min(numbers, key=score)
+        store.set_seat(session, cafe, participant_id, round_no, number)
+        seats[participant_id] = number
+        met.update(pid for pid, t in seats.items() if t == number and pid != participant_id)
+        seen.add(plan.theme_for(number, round_no).name)
+    session.flush()
+
+
+def leave(session: Session, cafe: CafeRow, participant_id: int, now: datetime) -> bool:
+    """Mark a person as gone: past seats and insights stay, seats still to come are freed.
+    Returns False when they had already left."""
+    person = store.participant(session, cafe, participant_id)
+    row = store.attendance_of(session, cafe, person.id)
+    if row.left_at is not None:
+        return False
+    row.left_at = now
+    # Before the café starts, nobody has sat anywhere yet: the seat itself goes too.
+    store.clear_seats_from(session, cafe, cafe.round if not has_started(cafe) else cafe.round + 1, person.id)
+    for table in store.tables(session, cafe):
+        if table.host_id == person.id:
+            table.host_id = None
+    session.flush()
+    return True
 
 
 def balance_current_round(session: Session, cafe: CafeRow) -> None:
     """Before the first round starts: as many tables as the room needs, sizes within one."""
     plan = store.plan_of(cafe)
-    current = store.seats(session, cafe, cafe.round)
+    gone = store.left_ids(session, cafe)
+    current = {pid: n for pid, n in store.seats(session, cafe, cafe.round).items() if pid not in gone}
     count = tables_needed(len(current), plan.table_size, plan.min_tables)
     rows = {row.number: row for row in store.tables(session, cafe)}
     for number in range(1, count + 1):
@@ -109,7 +171,9 @@ def balance_current_round(session: Session, cafe: CafeRow) -> None:
 def move_everyone_on(session: Session, cafe: CafeRow) -> None:
     """Make the planned seating of the next round the current one."""
     planned = store.seats(session, cafe, cafe.round + 1)
-    present = store.seats(session, cafe, cafe.round)
+    gone = store.left_ids(session, cafe)
+    planned = {pid: n for pid, n in planned.items() if pid not in gone}
+    present = [pid for pid in store.seats(session, cafe, cafe.round) if pid not in gone]
     cafe.round += 1
     sizes = {row.number: 0 for row in store.tables(session, cafe)}
     for number in planned.values():
@@ -133,7 +197,11 @@ def reassign(session: Session, cafe: CafeRow, participant_id: int, table_number:
             row.host_id = None
     store.set_seat(session, cafe, person.id, cafe.round, target.number)
     session.flush()
-    replan_next(session, cafe)
+    if person.id in store.stayer_ids(session, cafe):
+        # Someone who prefers not to move follows the move in every round still to come.
+        for round_no in range(cafe.round + 1, store.plan_of(cafe).rounds + 1):
+            store.set_seat(session, cafe, person.id, round_no, target.number)
+    fill_gaps(session, cafe)
 
 
 def set_host(session: Session, cafe: CafeRow, table_number: int, participant_id: int | None) -> None:
@@ -148,5 +216,7 @@ def set_host(session: Session, cafe: CafeRow, table_number: int, participant_id:
                 row.host_id = None
     target.host_id = participant_id
     session.flush()
-    replan_next(session, cafe)
+    if has_started(cafe):
+        # A host stays at the table: the rounds still to come are planned again around them.
+        plan_whole_cafe(session, cafe)
 

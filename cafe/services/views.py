@@ -23,7 +23,10 @@ class Snapshot:
         self.plan: Plan = store.plan_of(cafe)
         self.people = {p.id: p for p in store.participants(session, cafe)}
         self.tables = store.tables(session, cafe)
-        self.seats = store.seats(session, cafe, cafe.round)
+        self.gone = store.left_ids(session, cafe)
+        self.stayers = store.stayer_ids(session, cafe)
+        # People who left keep their seat rows as history but no longer count at a table.
+        self.seats = {pid: n for pid, n in store.seats(session, cafe, cafe.round).items() if pid not in self.gone}
         self.insights = store.insights(session, cafe)
         self.resonance = store.resonance_counts(session, cafe)
         self.clock = store.clock_of(cafe)
@@ -85,6 +88,7 @@ class Snapshot:
 def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
     """The dashboard's whole picture."""
     next_seats = store.seats(snap.session, snap.row, snap.row.round + 1) if snap.row.round < snap.plan.rounds else None
+    next_seats = {pid: n for pid, n in next_seats.items() if pid not in snap.gone} if next_seats else None
     hosts = snap.hosts
     host_of = {pid: number for number, pid in hosts.items()}
     return {
@@ -94,7 +98,9 @@ def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
         "insights": [snap.insight(i) for i in snap.insights],
         "handovers": snap.handovers(),
         "participants": [
-            {**presenters.person(p), "table": snap.seats.get(p.id), "is_host": p.id in host_of} for p in snap.people.values()
+            {**presenters.person(p), "table": snap.seats.get(p.id), "is_host": p.id in host_of,
+             "left": p.id in snap.gone, "stays": p.id in snap.stayers}
+            for p in snap.people.values()
         ],
         "next_seating": [{"participant_id": pid, "table": n} for pid, n in sorted(next_seats.items())] if next_seats else None,
         "harvest": snap.harvest(),
@@ -126,8 +132,9 @@ def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
     table_handovers = snap.handovers(number) if number is not None else []
     my_handover = next((h for h in table_handovers if h["round"] == round_no), None)
     itinerary = []
+    mine_by_round = store.itinerary_of(snap.session, snap.row, me.id)
     for r in range(1, snap.plan.rounds + 1):
-        seat = snap.seats.get(me.id) if r == round_no else store.seat_of(snap.session, snap.row, me.id, r)
+        seat = mine_by_round.get(r)
         if seat is not None:
             itinerary.append({"round": r, "table": seat, "table_label": presenters.table_label(seat),
                               "theme": snap.plan.theme_for(seat, r).name})
@@ -141,7 +148,7 @@ def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
     return {
         "role": "participant",
         "cafe": snap.cafe(),
-        "me": {**presenters.person(me), "is_host": is_host},
+        "me": {**presenters.person(me), "is_host": is_host, "left": me.id in snap.gone, "stays": me.id in snap.stayers},
         "table": tables.get(number),
         "insights": mine,
         "resonated": sorted(store.resonated_by(snap.session, me.id)),

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from cafe import validation as check
-from cafe.services import posting, rounds, seating
+from cafe.errors import Invalid
+from cafe.services import planning, posting, rounds, seating
 from cafe.services import Broadcast
 from cafe.sockets.common import handler, now
 
@@ -62,3 +65,69 @@ def set_host(db, cafe, data: Any):
     pid = check.integer(data, "participant_id", low=1, high=2**31, nullable=True)
     seating.set_host(db, cafe, table, pid)
     return {}, [Broadcast("cafe_changed", {"reason": "host_changed"}, ("cafe", cafe.id))]
+
+
+def _plan_changed(cafe, reason: str) -> list[Broadcast]:
+    """Other facilitator screens redraw the Seating plan; phones are untouched until Apply."""
+    return [Broadcast("seating_plan_changed", {"reason": reason}, ("facilitator", cafe.id))]
+
+
+def _version(data: dict) -> int:
+    return check.integer(data, "version", low=1, high=2**31)
+
+
+@handler("facilitator", "get_seating_plan")
+def get_seating_plan(db, cafe, data: Any):
+    """Facilitator asks for the stored plan and the draft with their quality; nobody else hears."""
+    check.payload(data, set())
+    return {"plan": planning.plan_view(db, cafe)}, []
+
+
+@handler("facilitator", "propose_plan")
+def propose_plan(db, cafe, data: Any):
+    """Facilitator asks for a draft (a re-plan, or a copy of the stored plan); facilitator screens get seating_plan_changed."""
+    data = check.payload(data, {"kind"})
+    kind = data.get("kind")
+    if kind not in ("replan", "copy"):
+        raise Invalid(_("kind must be replan or copy."))
+    planning.propose(db, cafe, kind, now())
+    return {"plan": planning.plan_view(db, cafe)}, _plan_changed(cafe, "proposed")
+
+
+@handler("facilitator", "swap_in_plan")
+def swap_in_plan(db, cafe, data: Any):
+    """Facilitator swaps two people's tables in one round of the draft; facilitator screens get seating_plan_changed."""
+    data = check.payload(data, {"version", "round", "participant_id", "other_id"})
+    version = _version(data)
+    round_no = check.integer(data, "round", low=1, high=100)
+    first = check.integer(data, "participant_id", low=1, high=2**31)
+    second = check.integer(data, "other_id", low=1, high=2**31)
+    planning.swap(db, cafe, version, round_no, first, second)
+    return {"plan": planning.plan_view(db, cafe)}, _plan_changed(cafe, "swapped")
+
+
+@handler("facilitator", "apply_plan")
+def apply_plan(db, cafe, data: Any):
+    """Facilitator applies the draft to the rounds not started; every screen gets cafe_changed."""
+    data = check.payload(data, {"version"})
+    planning.apply(db, cafe, _version(data))
+    return {"plan": planning.plan_view(db, cafe)}, [
+        Broadcast("cafe_changed", {"reason": "plan_applied"}, ("cafe", cafe.id)), *_plan_changed(cafe, "applied")]
+
+
+@handler("facilitator", "discard_plan")
+def discard_plan(db, cafe, data: Any):
+    """Facilitator throws the draft away; facilitator screens get seating_plan_changed."""
+    check.payload(data, set())
+    planning.discard(db, cafe)
+    return {"plan": planning.plan_view(db, cafe)}, _plan_changed(cafe, "discarded")
+
+
+@handler("facilitator", "mark_left")
+def mark_left(db, cafe, data: Any):
+    """Facilitator marks a person as gone; every screen gets cafe_changed."""
+    data = check.payload(data, {"participant_id"})
+    pid = check.integer(data, "participant_id", low=1, high=2**31)
+    seating.leave(db, cafe, pid, now())
+    return {}, [Broadcast("cafe_changed", {"reason": "participant_left"}, ("cafe", cafe.id)),
+                *_plan_changed(cafe, "participant_left")]

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from cafe import presenters, store
 from cafe import validation as check
 from cafe.errors import Invalid
-from cafe.services import feedback, posting
+from cafe.services import Broadcast, feedback, posting, seating
 from cafe.sockets.common import handler, now
 
 
@@ -66,3 +66,12 @@ def harvest_feedback(db, cafe, me, data: Any):
         raise Invalid(_("A note on what is missing cannot be withdrawn."))
     text = check.text(data, "text", max_len=300, multiline=True)
     return feedback.give(db, cafe, me, feedback_id, "missing", theme, text, check.flag(data, "do_not_quote"), now())
+
+
+@handler("participant", "leave_cafe")
+def leave_cafe(db, cafe, me, data: Any):
+    """A phone says its person is leaving; every screen gets cafe_changed."""
+    check.payload(data, set())
+    seating.leave(db, cafe, me.id, now())
+    return {}, [Broadcast("cafe_changed", {"reason": "participant_left"}, ("cafe", cafe.id)),
+                Broadcast("seating_plan_changed", {"reason": "participant_left"}, ("facilitator", cafe.id))]

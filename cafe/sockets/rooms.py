@@ -25,6 +25,8 @@ def for_audience(audience: tuple) -> list[str]:
     kind, cafe_id, *rest = audience
     if kind == "cafe":
         return [cafe(cafe_id)]
+    if kind == "facilitator":
+        return [facilitator(cafe_id)]
     if kind == "staff":
         return [facilitator(cafe_id), wall(cafe_id)]
     if kind == "table":

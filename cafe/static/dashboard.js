@@ -326,11 +326,17 @@
     const label = tableLabel(p.table);
     const select = el('select', { id: selectId, 'data-person': p.id },
       ...options.map((o) => el('option', { value: o.number, selected: o.number === p.table }, o.text)));
+    if (p.left) {
+      return el('li', { class: 'person left' },
+        el('p', { class: 'person-name' }, personName(p), el('span', { class: 'badge' }, ` ${S.left_badge}`)));
+    }
     return el('li', { class: 'person' },
       el('p', { class: 'person-name' }, personName(p),
         el('span', { class: 'hint' }, ` · ${perspective(p.perspective)}`),
         p.is_host ? el('span', { class: 'badge host-badge' }, fmt(S.host_of, { label })) : null),
       el('div', { class: 'person-actions' },
+        el('button', { type: 'button', class: 'secondary', 'data-left': p.id }, S.mark_left,
+          el('span', { class: 'visually-hidden' }, ` ${personName(p)}`)),
         el('label', { for: selectId, class: 'visually-hidden' }, fmt(S.move_to, { name: personName(p) })),
         select,
         el('button', { type: 'button', class: 'secondary', 'data-move': p.id }, S.move,
@@ -345,7 +351,7 @@
   function renderPeople() {
     const box = $('people');
     const people = state.participants.slice().sort((a, b) => a.table - b.table || personName(a).localeCompare(personName(b)));
-    $('people-count').textContent = fmt(S.people_count, { n: people.length });
+    $('people-count').textContent = fmt(S.people_count, { n: people.filter((p) => !p.left).length });
     // re-rendering a list the facilitator is working in would throw away focus and half-made choices
     const signature = JSON.stringify([people, state.tables.map((t) => [t.number, t.label, t.theme])]);
     if (box.dataset.signature === signature) return;
@@ -358,7 +364,7 @@
   }
 
   function focusKey(node) {
-    for (const key of ['data-person', 'data-move', 'data-host', 'data-unhost']) {
+    for (const key of ['data-person', 'data-move', 'data-host', 'data-unhost', 'data-left']) {
       if (node.hasAttribute(key)) return `[${key}="${node.getAttribute(key)}"]`;
     }
     return null;
@@ -378,6 +384,11 @@
       const p = find(button.dataset.host);
       send('set_host', { table: p.table, participant_id: p.id }, button,
         () => Cafe.announce(fmt(S.host_set, { name: personName(p), label: tableLabel(p.table) })));
+    } else if (button.dataset.left) {
+      const p = find(button.dataset.left);
+      if (!window.confirm(fmt(S.confirm_left, { name: personName(p) }))) return;
+      send('mark_left', { participant_id: p.id }, button,
+        () => Cafe.announce(fmt(S.marked_left, { name: personName(p) })));
     } else if (button.dataset.unhost) {
       const table = Number(button.dataset.unhost);
       send('set_host', { table, participant_id: null }, button,

@@ -384,12 +384,24 @@
     if (!next) $('next').textContent = S.next_none;
     else if (next.stay) $('next').textContent = fill(S.next_stay, { label: next.table_label });
     else $('next').textContent = fill(S.next_move, { label: next.table_label, theme: next.theme });
+    const left = Boolean(state.me && state.me.left);
+    $('left-note').hidden = !left;
+    $('left-note').textContent = left ? S.left_note : '';
+    $('leave').hidden = left || cafe.stage === 'harvest';
     $('itinerary').replaceChildren(...(state.itinerary || []).map((stop) => {
       const now = stop.round === cafe.round;
       const text = fill(S.itinerary_item, { round: stop.round, label: stop.table_label, theme: stop.theme });
       return el('li', { 'aria-current': now ? 'step' : null, class: now ? 'now' : null }, now ? `${text} ${S.itinerary_now}` : text);
     }));
   }
+
+  $('leave').addEventListener('click', () => {
+    if (!window.confirm(S.confirm_leave)) return;
+    conn.send('leave_cafe', {}, (reply) => {
+      if (reply.ok) conn.sync();
+      else Cafe.announce(reply.message);
+    });
+  });
 
   function isFresh(nudge) {
     const age = (Date.parse(state.cafe.server_now) - Date.parse(nudge.at)) / 1000;

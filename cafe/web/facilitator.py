@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from cafe import perspectives, store
 from cafe.db import transaction
 from cafe.domain.plan import plan_to_toml
-from cafe.services import exporting, utcnow, views
+from cafe.services import exporting, printing, utcnow, views
 from cafe.web.links import facilitator_urls, join_url
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
@@ -87,3 +87,27 @@ def export(host_token: str, fmt: str):
     mimetype, ext = EXPORTS[fmt]
     disposition = "inline" if fmt == "html" else f'attachment; filename="cafe-{data["cafe"]["code"].lower()}.{ext}"'
     return Response(body, content_type=mimetype, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+
+
+@bp.get("/<host_token>/seating")
+def seating_plan(host_token: str):
+    """The Seating plan screen: every round per table, a proposed re-plan, swaps and Apply."""
+    with transaction() as db:
+        cafe = store.cafe_by_host_token(db, host_token)
+        code, title = cafe.code, cafe.title
+    page = {"host_token": host_token, "code": code}
+    response = Response(render_template("seating.html", cafe_title=title, page=page, host_token=host_token,
+                                        perspective_labels=perspectives.labels()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<host_token>/sheet")
+def sheet(host_token: str):
+    """A printable sheet: one itinerary per person and one card per table."""
+    with transaction() as db:
+        cafe = store.cafe_by_host_token(db, host_token)
+        data = printing.sheet_data(db, cafe)
+    response = Response(render_template("sheet.html", cafe_title=data["title"], sheet=data, host_token=host_token))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -44,7 +44,8 @@ def join(code: str):
             name = request.form.get("name", "")
             perspective = request.form.get("perspective", "")
             try:
-                person, token = cafes.join(db, cafe, name, perspective, utcnow())
+                stays = request.form.get("stays") == "yes"
+                person, token = cafes.join(db, cafe, name, perspective, utcnow(), stays=stays)
             except Invalid as error:
                 errors["name" if "name" in error.message else "perspective"] = error.message
             else:

@@ -137,8 +137,11 @@ def test_next_round_applies_the_planned_seating_hosts_stay_and_travellers_move(c
     for table, host in hosts.items():
         assert planned[host] == table
     travellers = [pid for pid in before if pid not in hosts.values()]
-    assert all(planned[pid] != before[pid] for pid in travellers)
-    assert sorted(cafe.seats(3)) == sorted(before)  # round 3 is planned in turn
+    theme = cafe.run(lambda db, c: store.plan_of(c).theme_for)
+    # The whole-café planner may keep a traveller at a table when moving would cost a repeated
+    # encounter; what a traveller never gets is the same theme twice.
+    assert all(theme(planned[pid], 2).name != theme(before[pid], 1).name for pid in travellers)
+    assert sorted(cafe.seats(3)) == sorted(before)  # every round was planned when round 1 started
 
 
 def test_next_round_is_refused_before_the_round_has_started(cafe):

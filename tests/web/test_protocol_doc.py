@@ -7,7 +7,8 @@ from pathlib import Path
 from cafe.extensions import socketio
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text(encoding="utf-8")
-SERVER_EVENTS = ("state", "cafe_changed", "insight_posted", "insight_resonated", "handover_submitted", "nudged")
+SERVER_EVENTS = ("state", "cafe_changed", "insight_posted", "insight_resonated", "handover_submitted", "nudged",
+                 "seating_plan_changed")
 
 
 def test_every_http_route_is_documented(app):

@@ -1,0 +1,46 @@
+"""The printable sheet: itineraries for people without a phone, and a card for every table."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from cafe import presenters, store
+from cafe.models import CafeRow
+
+
+def person_label(name: str | None, participant_id: int) -> str:
+    """A name, or a short label that names nobody."""
+    return name or _("Guest %(id)s", id=participant_id)
+
+
+def sheet_data(session: Session, cafe: CafeRow) -> dict[str, Any]:
+    """Everything the sheet prints, from the stored seats (rounds not yet planned show a dash)."""
+    plan = store.plan_of(cafe)
+    by_round = store.seats_by_round(session, cafe)
+    present = store.present_ids(session, cafe)
+    people = {p.id: p for p in store.participants(session, cafe)}
+    hosts = store.hosts(session, cafe)
+    tables = [row.number for row in store.tables(session, cafe)]
+    itineraries = []
+    for pid in present:
+        stops = []
+        for r in range(1, plan.rounds + 1):
+            number = by_round.get(r, {}).get(pid)
+            stops.append({"round": r, "table": presenters.table_label(number) if number else None,
+                          "theme": plan.theme_for(number, r).name if number else None})
+        itineraries.append({"label": person_label(people[pid].name, pid), "stops": stops,
+                            "host": next((presenters.table_label(n) for n, h in hosts.items() if h == pid), None)})
+    cards = []
+    for number in tables:
+        host = hosts.get(number)
+        cards.append({
+            "label": presenters.table_label(number),
+            "host": person_label(people[host].name, host) if host in people else None,
+            "rounds": [{"round": r, "theme": plan.theme_for(number, r).name,
+                        "description": plan.theme_for(number, r).description,
+                        "question": plan.theme_for(number, r).question_for(r)} for r in range(1, plan.rounds + 1)],
+        })
+    return {"title": cafe.title, "code": cafe.code, "rounds": plan.rounds, "itineraries": itineraries,
+            "tables": cards, "host_cue": list(plan.host_cue)}

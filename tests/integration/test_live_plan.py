@@ -1,0 +1,218 @@
+"""The whole café's seating plan in the live app: planned at the start, kept whole as people
+arrive and leave, re-planned only by the facilitator's draft, swap and apply."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from cafe import create_app, store
+from cafe.db import transaction
+from cafe.errors import Conflict, Invalid
+from cafe.models import InsightRow, PlanDraftRow
+from cafe.plans import load_plan, plan_path
+from cafe.services import cafes, planning, rounds, seating, views
+
+T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc)
+ICIC = "icic-2023-lived-experience-roles.toml"  # 3 rounds, tables of 5, themes rotate
+
+
+class Cafe:
+    """A café driven through the services, each call its own committed transaction."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        with app.app_context(), transaction() as db:
+            row, _ = cafes.create_cafe(db, load_plan(plan_path(ICIC)), T0)
+            self.code = row.code
+
+    def run(self, fn, *args):
+        with self.app.app_context(), transaction() as db:
+            return fn(db, store.cafe_by_code(db, self.code), *args)
+
+    def join(self, count: int, stays: bool = False) -> list[int]:
+        return [self.run(lambda db, c: cafes.join(db, c, f"P{i}", "", T0, stays=stays)[0].id) for i in range(count)]
+
+    def seats(self, round_no: int) -> dict[int, int]:
+        return self.run(lambda db, c: store.seats(db, c, round_no))
+
+    def hosts(self) -> dict[int, int]:
+        return self.run(lambda db, c: store.hosts(db, c))
+
+    def view(self) -> dict:
+        return self.run(planning.plan_view)
+
+    def start(self) -> None:
+        self.run(rounds.start_round, T0)
+
+    def next_and_start(self, minutes: int) -> None:
+        self.run(rounds.next_round, T0 + timedelta(minutes=minutes))
+        self.run(rounds.start_round, T0 + timedelta(minutes=minutes + 1))
+
+
+@pytest.fixture
+def cafe(app) -> Cafe:
+    return Cafe(app)
+
+
+def sizes(seats: dict[int, int]) -> list[int]:
+    counts: dict[int, int] = {}
+    for number in seats.values():
+        counts[number] = counts.get(number, 0) + 1
+    return sorted(counts.values())
+
+
+def test_starting_round_one_plans_every_round_for_everyone(cafe):
+    people = cafe.join(20)
+    cafe.start()
+    hosts = cafe.hosts()
+    for round_no in (2, 3):
+        seats = cafe.seats(round_no)
+        assert sorted(seats) == sorted(people)
+        assert max(sizes(seats)) - min(sizes(seats)) <= 1
+        assert all(seats[host] == table for table, host in hosts.items())
+    me = people[-1]
+    state = cafe.run(lambda db, c: views.participant_state(views.Snapshot(db, c, T0, "http://x/j"), store.participant(db, c, me)))
+    assert [stop["round"] for stop in state["itinerary"]] == [1, 2, 3]
+    plan = cafe.run(lambda db, c: store.plan_of(c))
+    for stop in state["itinerary"]:
+        assert stop["table"] == cafe.seats(stop["round"])[me]
+        assert stop["theme"] == plan.theme_for(stop["table"], stop["round"]).name
+
+
+def test_next_round_takes_the_stored_seats_and_plans_nothing_new(cafe):
+    cafe.join(15)
+    cafe.start()
+    planned2, planned3 = cafe.seats(2), cafe.seats(3)
+    cafe.next_and_start(10)
+    assert cafe.seats(2) == planned2
+    assert cafe.seats(3) == planned3
+
+
+def test_late_arrival_mid_round_keeps_everyone_elses_seats(cafe):
+    people = cafe.join(18)  # four tables of 5 hold two more without a new table
+    cafe.start()
+    cafe.next_and_start(10)
+    before2, before3 = cafe.seats(2), cafe.seats(3)
+    [late] = cafe.join(1)
+    [stayer] = cafe.join(1, stays=True)
+    after2, after3 = cafe.seats(2), cafe.seats(3)
+    assert {p: after2[p] for p in people} == before2
+    assert {p: after3[p] for p in people} == before3
+    emptiest = min(sizes(before2))
+    assert sum(1 for n in before2.values() if n == after2[late]) == emptiest
+    assert after3[stayer] == after2[stayer]
+    assert max(sizes(after2)) - min(sizes(after2)) <= 1
+
+
+def test_a_leaver_is_freed_from_rounds_to_come_and_the_draft_rebalances(cafe, app):
+    people = cafe.join(20)
+    cafe.start()
+    where = cafe.seats(1)[people[5]]
+    with app.app_context(), transaction() as db:
+        c = store.cafe_by_code(db, cafe.code)
+        db.add(InsightRow(id="1b2c3d4e-0000-4000-8000-000000000001", cafe_id=c.id, participant_id=people[5], round=1,
+                          table_number=where, theme="x", text="kept", posted_at=T0))
+    hosts = set(cafe.hosts().values())
+    round2 = cafe.seats(2)
+    crowded = next(n for n in sorted(set(round2.values())))
+    leavers = [p for p in people if round2[p] == crowded and p not in hosts][:3]
+    for pid in leavers:
+        assert cafe.run(seating.leave, pid, T0) is True
+    assert cafe.run(seating.leave, leavers[0], T0) is False  # a second time changes nothing
+    after2 = cafe.seats(2)
+    assert not set(leavers) & set(after2) and not set(leavers) & set(cafe.seats(3))
+    assert all(p in cafe.seats(1) for p in leavers)  # the past stays
+    view = cafe.view()
+    assert view["current"]["metrics"]["max_size_gap"] >= 2
+    cafe.run(planning.propose, "replan", T0)
+    view = cafe.view()
+    assert view["draft"]["metrics"]["max_size_gap"] <= 1
+    drafted = [pid for r in view["draft"]["rounds"] for t in r["tables"] for pid in t["members"]]
+    assert not set(leavers) & set(drafted)
+    assert cafe.run(lambda db, c: db.scalar(select(func.count()).select_from(InsightRow))) == 1
+    snap_state = cafe.run(lambda db, c: views.facilitator_state(views.Snapshot(db, c, T0, "u"), {}))
+    present = [m["id"] for t in snap_state["tables"] for m in t["members"]]
+    assert not set(leavers) & set(present) and len(present) == 17
+    assert sum(p["left"] for p in snap_state["participants"]) == 3
+
+
+def test_swaps_in_the_draft_are_checked_and_change_only_the_draft(cafe):
+    people = cafe.join(18)
+    [stayer] = cafe.join(1, stays=True)
+    cafe.start()
+    cafe.next_and_start(10)  # round 2 runs: only round 3 may change
+    draft = cafe.run(planning.propose, "copy", T0)
+    version = draft.version
+    stored3 = cafe.seats(3)
+    hosts = set(cafe.hosts().values())
+    travellers = [p for p in people if p not in hosts]
+    a = travellers[0]
+    b = next(p for p in travellers if stored3[p] != stored3[a])
+    same = next(p for p in travellers if p != a and stored3[p] == stored3[a])
+    host = next(iter(hosts))
+    refusals = [
+        (version, 3, a, host), (version, 3, stayer, a), (version, 3, a, same), (version, 2, a, b),
+        (version + 7, 3, a, b),
+    ]
+    for args in refusals:
+        with pytest.raises(Conflict):
+            cafe.run(planning.swap, *args)
+    with pytest.raises(Invalid):
+        cafe.run(planning.swap, version, 3, a, a)
+    cafe.run(planning.swap, version, 3, a, b)
+    view = cafe.view()
+    tables = {pid: t["table"] for t in view["draft"]["rounds"][0]["tables"] for pid in t["members"]}
+    assert (tables[a], tables[b]) == (stored3[b], stored3[a])
+    assert view["draft"]["version"] == version + 1
+    assert cafe.seats(3) == stored3  # nothing applied yet
+    cafe.run(seating.leave, b, T0)
+    with pytest.raises(Conflict):  # the draft no longer fits the room
+        cafe.run(planning.swap, version + 1, 3, a, travellers[-1])
+
+
+def test_apply_writes_only_rounds_not_started_and_a_stale_draft_changes_nothing(cafe):
+    cafe.join(20)
+    cafe.start()
+    cafe.next_and_start(10)
+    seats1, seats2, seats3 = cafe.seats(1), cafe.seats(2), cafe.seats(3)
+    draft = cafe.run(planning.propose, "replan", T0)
+    cafe.join(1)  # someone arrives: the draft is stale
+    after_join3 = cafe.seats(3)
+    with pytest.raises(Conflict):
+        cafe.run(planning.apply, draft.version)
+    assert cafe.seats(3) == after_join3
+    draft = cafe.run(planning.propose, "replan", T0)
+    proposed = planning._decode(draft.rounds)
+    cafe.run(planning.apply, draft.version)
+    assert cafe.seats(1) == seats1
+    assert {p: n for p, n in cafe.seats(2).items() if p in seats2} == seats2
+    assert cafe.seats(3) == proposed[3]
+    assert set(proposed) == {3}
+    assert cafe.run(lambda db, c: store.plan_draft(db, c)) is None
+    assert seats3 is not None
+
+
+def test_a_draft_made_in_one_process_is_applied_from_another(cafe, app, tmp_path):
+    cafe.join(12)
+    cafe.start()
+    draft = cafe.run(planning.propose, "replan", T0)
+    other = create_app({"TESTING": True, "ASYNC_MODE": "threading", "DATABASE_URL": app.config["DATABASE_URL"],
+                        "PUBLIC_URL": "http://cafe.test"})
+    try:
+        with other.app_context(), transaction() as db:
+            c = store.cafe_by_code(db, cafe.code)
+            assert store.plan_draft(db, c).version == draft.version
+            planning.apply(db, c, draft.version)
+        assert cafe.run(lambda db, c: db.scalar(select(func.count()).select_from(PlanDraftRow))) == 0
+        assert cafe.seats(2) == planning._decode(draft.rounds)[2]
+    finally:
+        other.extensions["cafe_db"].engine.dispose()
+
+
+def test_nothing_is_proposed_before_the_first_round_starts(cafe):
+    cafe.join(6)
+    with pytest.raises(Conflict):
+        cafe.run(planning.propose, "replan", T0)
+    assert cafe.seats(2) == {}
