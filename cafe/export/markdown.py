@@ -102,6 +102,28 @@ def _themes(report: Report) -> list[str]:
     return lines
 
 
+def _across(report: Report) -> list[str]:
+    lines: list[str] = []
+    if report.patterns:
+        lines += [f"## {_('Patterns across themes')}", ""]
+        for pattern in report.patterns:
+            lines.append(f"- **{md(pattern.label)}**: {md(', '.join(pattern.themes))} ({md(' · '.join(pattern.subthemes))})")
+        lines.append("")
+    if report.questions:
+        lines += [f"## {_('Open questions')}", ""]
+        for question in report.questions:
+            asked = ngettext("asked %(num)d time", "asked %(num)d times", question.asked)
+            lines.append(f"- “{md(question.text)}” — {md(question.where)} · {asked}")
+        lines.append("")
+    if report.tables:
+        lines += ["## " + _("Each table's conversation"), ""]
+        for table in report.tables:
+            gist = "; ".join(f"{md(label)} ({n})" for label, n in table.subthemes)
+            lines.append(f"- **{_('Table %(label)s', label=md(table.table_label))}**: {gist}")
+        lines.append("")
+    return lines
+
+
 def _feedback(report: Report) -> list[str]:
     if report.feedback is None:
         return []
@@ -138,7 +160,8 @@ def _appendix(report: Report) -> list[str]:
     for rnd in report.appendix:
         lines += [f"### {_('Round %(n)s', n=rnd.round)}", ""]
         for table in rnd.tables:
-            lines += [f"#### {_('Table %(label)s', label=md(table.table_label))} · {md(table.theme)}", ""]
+            host = f" · {_('host: %(name)s', name=md(table.host))}" if table.host else ""
+            lines += [f"#### {_('Table %(label)s', label=md(table.table_label))} · {md(table.theme)}{host}", ""]
             for item in table.insights:
                 text = md(item.text) if item.text is not None else "*" + _("(not quoted at the author's request)") + "*"
                 who = md(item.author) + (f", {md(item.perspective)}" if item.perspective else "")
@@ -151,6 +174,6 @@ def _appendix(report: Report) -> list[str]:
 def render_markdown(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
     """The whole report as Markdown text."""
     report = build_report(data, labels)
-    lines = _head(report) + _voice(report) + _themes(report) + _feedback(report) + _chains(report) + _appendix(report)
+    lines = _head(report) + _voice(report) + _themes(report) + _across(report) + _feedback(report) + _chains(report) + _appendix(report)
     lines.append(f"_{_('Exported from cafe on %(at)s', at=md(report.exported_at))}_")
     return "\n".join(lines) + "\n"

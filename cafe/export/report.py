@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from cafe import perspectives
+from cafe.export import across
 from cafe.export.voices import Feedback, VoiceTable, feedback, flag_texts, voice_table
 
 
@@ -72,6 +73,7 @@ class AppendixTable:
     table_label: str
     theme: str
     insights: list[AppendixInsight]
+    host: str = ""
 
 
 @dataclass
@@ -97,6 +99,9 @@ class Report:
     voice_flags: list[str] = field(default_factory=list)
     feedback: Feedback | None = None
     hidden_count: int = 0
+    patterns: list[across.Pattern] = field(default_factory=list)
+    questions: list[across.Question] = field(default_factory=list)
+    tables: list[across.TableGist] = field(default_factory=list)
 
 
 def perspective_label(key: str | None, labels: Mapping[str, str] | None) -> str:
@@ -124,6 +129,7 @@ class _Lookup:
         self.people = {p["id"]: p for p in data.get("participants", [])}
         self.hidden = hidden_ids(data)
         self.flags = [f for f in (data.get("harvest") or {}).get("voice_flags") or [] if isinstance(f, Mapping)]
+        self.hosts = across.hosts(data)
 
     def label(self, key: str | None) -> str:
         return perspective_label(key, self.labels)
@@ -135,11 +141,13 @@ class _Lookup:
         return self.people.get(participant_id, {})
 
     def provenance(self, insight: Mapping[str, Any]) -> str:
-        """'Round 2 · Table C · Practitioner' (no perspective part when none was given)."""
+        """'Round 2 · Table C · Community Builder · Practitioner' (no perspective part when none was given)."""
         parts = [
             _("Round %(n)s", n=insight.get("round")),
             _("Table %(label)s", label=self.table_label(insight.get("table"))),
         ]
+        if insight.get("theme"):
+            parts.append(str(insight["theme"]))
         key = self.person(insight.get("participant_id")).get("perspective")
         if key:
             parts.append(perspective_label(key, self.labels))
@@ -224,7 +232,9 @@ def _appendix(data: Mapping[str, Any], look: _Lookup) -> list[AppendixRound]:
         tables = rounds.setdefault(int(insight.get("round", 0)), {})
         number = insight.get("table")
         if number not in tables:
-            tables[number] = AppendixTable(look.table_label(number), str(insight.get("theme", "")), [])
+            host = look.hosts.get((int(insight.get("round", 0)), number))
+            tables[number] = AppendixTable(look.table_label(number), str(insight.get("theme", "")), [],
+                                           across.host_name(look.person(host)) if host is not None else "")
         person = look.person(insight.get("participant_id"))
         tables[number].insights.append(AppendixInsight(
             text=None if insight.get("do_not_quote") else str(insight.get("text", "")),
@@ -264,4 +274,7 @@ def build_report(data: Mapping[str, Any], labels: Mapping[str, str] | None = Non
         voice_flags=flag_texts(look.flags),
         feedback=feedback(data.get("feedback"), look.label),
         hidden_count=sum(1 for i in insights if i.get("id") in look.hidden),
+        patterns=across.patterns(harvest),
+        questions=across.questions(harvest, look.hidden, {i.get("id") for i in insights if i.get("do_not_quote")}),
+        tables=across.tables(harvest),
     )

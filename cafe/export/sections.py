@@ -84,6 +84,24 @@ def _theme(theme: Theme) -> Iterator[Section]:
         yield Section("voice_chart", theme.voice, extra=theme.name)
 
 
+def _across(report: Report) -> Iterator[Section]:
+    if report.patterns:
+        yield Section("heading", _("Patterns across themes"), 2)
+        for pattern in report.patterns:
+            yield Section("bullet", f"{pattern.label}: {', '.join(pattern.themes)}")
+            yield Section("bullet", " · ".join(pattern.subthemes), indent=6)
+    if report.questions:
+        yield Section("heading", _("Open questions"), 2)
+        for question in report.questions:
+            asked = ngettext("asked %(num)d time", "asked %(num)d times", question.asked)
+            yield Section("quote", Quote(question.text, f"{question.where} · {asked}", question.resonance))
+    if report.tables:
+        yield Section("heading", _("Each table's conversation"), 2)
+        for table in report.tables:
+            yield Section("heading", _("Table %(label)s", label=table.table_label), 3)
+            yield Section("text", "; ".join(f"{label} ({n})" for label, n in table.subthemes))
+
+
 def _rest(report: Report) -> Iterator[Section]:
     if report.feedback is not None:
         yield Section("heading", _("Participants' feedback on the harvest"), 2)
@@ -111,7 +129,8 @@ def _rest(report: Report) -> Iterator[Section]:
     for rnd in report.appendix:
         yield Section("heading", _("Round %(n)s", n=rnd.round), 3)
         for table in rnd.tables:
-            yield Section("heading", f"{_('Table %(label)s', label=table.table_label)} · {table.theme}", 4)
+            host = f" · {_('host: %(name)s', name=table.host)}" if table.host else ""
+            yield Section("heading", f"{_('Table %(label)s', label=table.table_label)} · {table.theme}{host}", 4)
             for item in table.insights:
                 text = item.text if item.text is not None else _("(not quoted at the author's request)")
                 who = item.author + (f", {item.perspective}" if item.perspective else "")
@@ -125,4 +144,5 @@ def sections(report: Report) -> Iterator[Section]:
     yield from _head(report)
     for theme in report.themes:
         yield from _theme(theme)
+    yield from _across(report)
     yield from _rest(report)

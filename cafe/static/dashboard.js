@@ -432,6 +432,22 @@
       el('p', {}, fmt(S.fb_totals, room.totals || {})), feedbackBlock(room, null)));
   }
 
+  /* Patterns across themes, the room's open questions and each table's own sub-themes. */
+  function renderAcross(harvest) {
+    const patterns = harvest.crosscutting || [];
+    const questions = harvest.open_questions || [];
+    $('harvest-across').replaceChildren(patterns.length
+      ? el('ul', {}, ...patterns.map((p) => el('li', {}, el('strong', {}, p.label), ` · ${p.themes.join(', ')}`,
+        el('span', { class: 'hint' }, ` (${p.subthemes.map((s) => s.label).join(' · ')})`))))
+      : el('p', { class: 'hint' }, S.no_patterns));
+    $('harvest-questions').replaceChildren(questions.length
+      ? el('ul', {}, ...questions.map((q) => el('li', {}, `“${q.text}”`,
+        el('span', { class: 'hint' }, ` · ${q.themes.join(', ')} · ${fmt(S.table, { label: q.tables.join(', ') })}${q.asked > 1 ? ' · ' + fmt(S.asked, { n: q.asked }) : ''}`))))
+      : el('p', { class: 'hint' }, S.no_questions));
+    $('harvest-tables').replaceChildren(el('ul', {}, ...(harvest.tables || []).map((t) => el('li', {},
+      el('strong', {}, fmt(S.table, { label: t.table_label })), ` · ${t.subthemes.map((s) => `${s.label} (${s.count})`).join('; ')}`))));
+  }
+
   function renderHarvest(harvest) {
     const box = $('harvest');
     box.hidden = !harvest;
@@ -453,6 +469,7 @@
       theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map(insightItem)) : null,
       Object.keys(theme.perspectives || {}).length ? el('h4', {}, S.voices) : null, counts(theme.perspectives))));
     renderFeedback(harvest);
+    renderAcross(harvest);
     if (!harvest.handover_chains.length) { $('harvest-chains').replaceChildren(el('p', { class: 'hint' }, S.no_chains)); return; }
     $('harvest-chains').replaceChildren(...harvest.handover_chains.map((chain) => el('article', { class: 'card chain' },
       el('h4', {}, fmt(S.table, { label: chain.table_label })),

@@ -175,6 +175,18 @@
     }
   }
 
+  /* Ideas heard under several themes and the questions the room raised: a strip under the themes. */
+  function renderAcross() {
+    const patterns = (harvest.crosscutting || []).slice(0, 3);
+    const questions = (harvest.open_questions || []).slice(0, 3);
+    $('across').hidden = !(patterns.length || questions.length);
+    $('across').replaceChildren(
+      patterns.length ? el('section', { class: 'wall-across-part' }, el('h3', {}, S.across),
+        el('ul', { class: 'plain' }, ...patterns.map((p) => el('li', {}, el('strong', {}, p.label), ` · ${p.themes.join(', ')}`)))) : null,
+      questions.length ? el('section', { class: 'wall-across-part' }, el('h3', {}, S.questions),
+        el('ul', { class: 'plain' }, ...questions.map((q) => el('li', {}, `“${q.text}”`)))) : null);
+  }
+
   function renderHarvest() {
     $('live').hidden = Boolean(harvest);
     $('harvest').hidden = !harvest;
@@ -190,6 +202,7 @@
     $('themes').replaceChildren(...themes.map(harvestCard));
     themes.forEach((theme, i) => addFeedbackCount($('themes').children[i], theme.feedback));
     if (harvest.feedback && harvest.feedback.reflects) $('harvest-figures').append(` · ${fill(S.fb_whole, { n: harvest.feedback.reflects })}`);
+    renderAcross();
     for (const card of $('themes').children) fitCard(card);
   }
 

@@ -96,7 +96,7 @@ def rows(text: str) -> list[dict]:
 
 def test_csv_has_exactly_the_agreed_columns_and_one_row_per_insight(data):
     text = render_csv(data)
-    assert text.splitlines()[0] == "cafe,round,table,theme,perspective,author,resonance,posted_at,text"
+    assert text.splitlines()[0] == "cafe,round,table,theme,host,perspective,author,resonance,posted_at,text"
     table = rows(text)
     assert len(table) == 6
     first = table[0]
@@ -137,9 +137,9 @@ def test_markdown_reports_figures_themes_chains_and_appendix(data):
     assert text.startswith("# Lived experience roles\n")
     assert "2026-11-25" in text and "Participants: 4" in text and "Insights: 6" in text
     assert "Lived experience: 1" in text and "Not given: 1" in text and "not_given" not in text
-    assert "**Hostile** (2 insights)" in text and "Round 1 · Table B (2 resonances)" in text
+    assert "**Hostile** (2 insights)" in text and "Round 1 · Table B · Pay (2 resonances)" in text
     assert "## Peer roles" in text and "**Supervision** (2 insights)" in text
-    assert "Round 1 · Table A · Lived experience" in text
+    assert "Round 1 · Table A · Peer roles · Lived experience" in text
     assert text.index("Round 1 · Peer roles") < text.index("Round 2 · Pay")
     assert "Banding is unclear" in text
     assert "Appendix" in text and "anonymous" in text and "Ana" in text
@@ -147,7 +147,7 @@ def test_markdown_reports_figures_themes_chains_and_appendix(data):
 
 def test_markdown_uses_given_perspective_labels(data):
     text = render_markdown(data, labels={"lived_experience": "Expert by experience"})
-    assert "Round 1 · Table A · Expert by experience" in text
+    assert "Round 1 · Table A · Peer roles · Expert by experience" in text
 
 
 def test_markdown_escapes_user_text(data):
@@ -180,7 +180,7 @@ def test_html_is_a_standalone_printable_page(app, data):
     assert "<style>" in page and "@media print" in page and "break-before: page" in page
     assert "<script" not in page.replace("&lt;script", "")
     assert "<h1>Lived experience roles</h1>" in page
-    assert "Round 1 · Table A · Lived experience" in page
+    assert "Round 1 · Table A · Peer roles · Lived experience" in page
     assert "Hand-over chains" in page and "Banding is unclear" in page
 
 
@@ -207,3 +207,16 @@ def test_html_prints_names_only_in_the_appendix(app, data):
     before, appendix = page.split('id="appendix-h"', 1)
     assert "Ana" not in before and "Bo &lt;b&gt;" not in before
     assert "Ana" in appendix and "Bo &lt;b&gt;" in appendix and "anonymous" in appendix
+
+
+def test_the_host_of_each_table_and_round_is_part_of_the_provenance(data):
+    data["participants"][1]["host_of"] = None
+    data["participants"][2]["host_of"] = None  # table B has nobody hosting it
+    by_table = {(r["round"], r["table"]): r["host"] for r in rows(render_csv(data))}
+    assert by_table[("1", "A")] == "Ana"  # wrote that round's hand-over
+    assert by_table[("1", "C")] == "'+Cy"  # the table's host, defused for spreadsheets
+    assert by_table[("1", "B")] == ""
+    text = render_markdown(data)
+    appendix = text[text.index("Appendix"):]
+    assert "Table A · Peer roles · host: Ana" in appendix
+    assert "host:" not in text[:text.index("Appendix")]  # names stay in the appendix

@@ -85,7 +85,16 @@ def _build() -> dict:
                       "perspective": "family_carer", "at": "2026-11-25T12:02:00+00:00"}],
         "harvest": {"themes": themes, "perspectives": room, "participant_count": len(PEOPLE),
                     "insight_count": len(insights), "voice": voice_json(voice_balance(voices.values(), room)),
-                    "voice_flags": flags},
+                    "voice_flags": flags,
+                    "crosscutting": [{"label": "Paying people fairly", "themes": ["Citizen Leader", "Community Builder"],
+                                      "subthemes": [{"theme": "Citizen Leader", "label": "Fair pay", "id": "s2"},
+                                                    {"theme": "Community Builder", "label": "Peer groups", "id": "s1"}]}],
+                    "open_questions": [{"text": "Who pays for the peer workers?", "insight_id": "i21", "themes": ["Community Builder"],
+                                        "tables": ["B"], "resonance": 3, "asked": 2},
+                                       {"text": SECRET, "insight_id": "i2", "themes": ["Citizen Leader"], "tables": ["A"],
+                                        "resonance": 1, "asked": 1}],
+                    "tables": [{"table": 1, "table_label": "A", "insight_count": 10,
+                                "subthemes": [{"label": "Board seats and pay", "count": 10, "quote_insight": None}]}]},
     }
 
 
@@ -155,13 +164,17 @@ def summary(app, data) -> list[str]:
         for sub in theme.subthemes:
             expected += [sub.label, *sub.flags] + ([sub.quote.text, sub.quote.provenance] if sub.quote else [])
         expected += [q.text for q in theme.top] + [q.provenance for q in theme.top]
+    expected += [p.label for p in report.patterns] + [q.text for q in report.questions] + [q.where for q in report.questions]
+    expected += [label for table in report.tables for label, _ in table.subthemes]
     return [flat(e) for e in expected]
 
 
 def test_the_fixture_has_flags_quotes_and_provenance_to_compare(app, data):
     items = summary(app, data)
     assert any("Citizen Leader: 1 of 10 insights (10%) came from people with lived experience" in i for i in items)
-    assert "Round 2 · Table A · Lived experience" in items and UNICODE in items
+    assert "Round 2 · Table A · Citizen Leader · Lived experience" in items and UNICODE in items
+    assert "Paying people fairly" in items and "Who pays for the peer workers?" in items
+    assert "Board seats and pay" in items and SECRET not in items
     assert sum("lived experience, who are 40% of the room" in i for i in items) >= 2
 
 

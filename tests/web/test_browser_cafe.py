@@ -18,7 +18,7 @@ XSS = "<img src=x onerror=alert(1)> Peer support matters"
 OFFLINE_TEXT = "Written in a basement with no signal: carry lived experience into every board"
 NUDGE = "Please bring your stories to a close"
 BULLETS = ["Peers keep advocates going when change takes years", "Challenge needs a door left open"]
-CSV_HEADER = "cafe,round,table,theme,perspective,author,resonance,posted_at,text"
+CSV_HEADER = "cafe,round,table,theme,host,perspective,author,resonance,posted_at,text"
 TABLE_LABEL = re.compile(r"^Table ([A-Z]+)$")
 
 
