@@ -91,6 +91,13 @@ class Facilitator:
     def received(self, name: str | None = None) -> list:
         return [m for m in self.socket.get_received() if name is None or m["name"] == name]
 
+    def play_on_to_harvest(self) -> None:
+        """From a running first round of a three-round plan, through the others, into the harvest."""
+        for _ in range(2):
+            self.do("next_round")
+            self.do("start_round")
+        self.do("start_harvest")
+
 
 @pytest.fixture
 def facilitator(app) -> Iterator[Facilitator]:

@@ -31,9 +31,7 @@ def dashboard(host_token: str):
         "studio_url": url_for("facilitator.studio", host_token=host_token),
     }
     labels = perspectives.labels()
-    response = Response(render_template("dashboard.html", cafe_title=title, page=page, perspective_labels=labels))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _private(render_template("dashboard.html", cafe_title=title, page=page, perspective_labels=labels))
 
 
 @bp.get("/<host_token>/harvest")
@@ -44,9 +42,7 @@ def studio(host_token: str):
         code, title = cafe.code, cafe.title
     page = {"host_token": host_token, "code": code, "dashboard_url": url_for("facilitator.dashboard", host_token=host_token),
             "wall_url": url_for("wall.wall", code=code)}
-    response = Response(render_template("studio.html", cafe_title=title, page=page))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _private(render_template("studio.html", cafe_title=title, page=page))
 
 
 @bp.get("/<host_token>/plan.toml")
@@ -96,10 +92,8 @@ def seating_plan(host_token: str):
         cafe = store.cafe_by_host_token(db, host_token)
         code, title = cafe.code, cafe.title
     page = {"host_token": host_token, "code": code}
-    response = Response(render_template("seating.html", cafe_title=title, page=page, host_token=host_token,
-                                        perspective_labels=perspectives.labels()))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _private(render_template("seating.html", cafe_title=title, page=page, host_token=host_token,
+                                    perspective_labels=perspectives.labels()))
 
 
 @bp.get("/<host_token>/sheet")
@@ -108,6 +102,9 @@ def sheet(host_token: str):
     with transaction() as db:
         cafe = store.cafe_by_host_token(db, host_token)
         data = printing.sheet_data(db, cafe)
-    response = Response(render_template("sheet.html", cafe_title=data["title"], sheet=data, host_token=host_token))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _private(render_template("sheet.html", cafe_title=data["title"], sheet=data, host_token=host_token))
+
+
+def _private(html: str) -> Response:
+    """A page behind the host link: never kept by a browser or proxy cache (it holds the token)."""
+    return Response(html, headers={"Cache-Control": "no-store"})

@@ -35,10 +35,7 @@ class Harvest:
             insight_id = str(uuid.uuid4())
             assert phone.emit("post_insight", {"id": insight_id, "text": text, "do_not_quote": text == SECRET})["ok"]
             self.ids[text] = insight_id
-        for _ in range(2):
-            facilitator.do("next_round")
-            facilitator.do("start_round")
-        facilitator.do("start_harvest")
+        facilitator.play_on_to_harvest()
         self.wall = socketio.test_client(self.app, auth={"role": "wall", "code": facilitator.code})
         self.drain()
 

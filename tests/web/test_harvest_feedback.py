@@ -42,10 +42,7 @@ class Harvest:
         facilitator.do("start_round")
         for i, phone in enumerate(self.phones):
             assert phone.emit("post_insight", {"id": new_id(), "text": f"Peer support needs paid time {i}"})["ok"]
-        for _ in range(2):
-            facilitator.do("next_round")
-            facilitator.do("start_round")
-        facilitator.do("start_harvest")
+        facilitator.play_on_to_harvest()
         self.wall = socketio.test_client(self.app, auth={"role": "wall", "code": facilitator.code})
         self.drain()
 
