@@ -83,9 +83,7 @@ def _themes(report: Report) -> list[str]:
         if theme.subthemes:
             lines += [f"### {_('Sub-themes')}", ""]
             for sub in theme.subthemes:
-                count = ngettext("%(num)d insight", "%(num)d insights", sub.count)
-                pinned = f" · {_('pinned')}" if sub.pinned else ""
-                lines.append(f"- **{md(sub.label)}** ({count}{pinned})")
+                lines.append(f"- **{md(sub.label)}** ({sub.note()})")
                 lines += [f"  - ⚑ {md(flag)}" for flag in sub.flags]
                 if sub.quote:
                     lines.append(f"  - {_quote_line(sub.quote)}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from cafe import perspectives
 from cafe.export import across
@@ -34,6 +35,16 @@ class Subtheme:
     quote: Quote | None
     flags: list[str] = field(default_factory=list)
     pinned: bool = False
+    repeats: int = 0  # insights that said again, in nearly the same words, what another one said
+
+    def note(self) -> str:
+        """'5 insights · 1 said the same again · pinned', for the sub-theme's heading."""
+        parts = [ngettext("%(num)d insight", "%(num)d insights", self.count)]
+        if self.repeats:
+            parts.append(ngettext("%(num)d said the same again", "%(num)d said the same again", self.repeats))
+        if self.pinned:
+            parts.append(_("pinned"))
+        return " · ".join(parts)
 
 
 @dataclass
@@ -187,7 +198,8 @@ def _subtheme(raw: Mapping[str, Any], look: _Lookup, theme: str) -> Subtheme:
         quote = max(candidates, key=lambda q: q.resonance) if candidates else None
     label = str(raw.get("label", ""))
     flags = flag_texts(look.flags, scope="subtheme", theme=theme, subtheme=label)
-    return Subtheme(label, int(raw.get("count", len(ids))), quote, flags, bool(raw.get("pinned")))
+    count = int(raw.get("count", len(ids)))
+    return Subtheme(label, count, quote, flags, bool(raw.get("pinned")), count - int(raw.get("distinct", count)))
 
 
 def _theme(raw: Mapping[str, Any], look: _Lookup) -> Theme:

@@ -63,9 +63,7 @@ def _theme(theme: Theme) -> Iterator[Section]:
         yield Section("heading", _("Sub-themes"), 3)
         yield Section("size_chart", theme)
         for sub in theme.subthemes:
-            count = ngettext("%(num)d insight", "%(num)d insights", sub.count)
-            pinned = f" · {_('pinned')}" if sub.pinned else ""
-            yield Section("heading", f"{sub.label} ({count}{pinned})", 4)
+            yield Section("heading", f"{sub.label} ({sub.note()})", 4)
             if sub.flags:
                 yield Section("flags", sub.flags, indent=4)
             if sub.quote:

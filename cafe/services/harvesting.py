@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from cafe import presenters
 from cafe.domain import curation
+from cafe.domain.duplicates import near_duplicates
 from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
 from cafe.domain.voice import Voice, perspective_key, voice_balance
 from cafe.services import curating, feedback, harvest_extras
@@ -93,12 +94,8 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         themes.append({
             "theme": theme.theme,
             "insight_count": theme.insight_count,
-            "subthemes": [
-                {"id": s.id, "label": s.label,
-                 "insight_ids": sorted(s.insight_ids, key=lambda i: (-resonance(i), order.get(i, 0))),
-                 "count": len(s.insight_ids), "quote": s.quote, "quote_insight": shown(s.quote), "pinned": s.pinned}
-                for s in subs
-            ],
+            "subthemes": [_subtheme(s, sorted(s.insight_ids, key=lambda i: (-resonance(i), order.get(i, 0))), by_id, shown)
+                          for s in subs],
             "top_insights": [x for x in (shown(i) for i in theme.top_insight_ids) if x],
             "perspectives": dict(theme.perspectives),
             "version": state.version if is_curated else 0,
@@ -129,6 +126,16 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
     }
     add_voice(payload, snap, hidden)
     return payload
+
+
+def _subtheme(sub: curation.CuratedSub, members: list[str], by_id: dict[str, Any], shown) -> dict[str, Any]:
+    """One sub-theme as shown, most resonating member first; near-identical members are grouped
+    under the first of them (`duplicates`), so a point made twice is one voice, counted twice."""
+    texts = [by_id[i].text if i in by_id else "" for i in members]
+    same = [[members[i] for i in found] for found in near_duplicates(texts)]
+    return {"id": sub.id, "label": sub.label, "insight_ids": members, "count": len(members),
+            "distinct": len(members) - sum(len(found) - 1 for found in same), "duplicates": same,
+            "quote": sub.quote, "quote_insight": shown(sub.quote), "pinned": sub.pinned}
 
 
 def add_voice(payload: dict[str, Any], snap: Snapshot, hidden: set[str]) -> None:

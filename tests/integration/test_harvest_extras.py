@@ -53,3 +53,17 @@ def test_every_table_has_its_own_grouping_and_patterns_span_themes(facilitator):
     assert all(len(p["themes"]) >= 2 for p in harvest["crosscutting"])
     themes = {t["theme"] for t in harvest["themes"]}
     assert all(set(p["themes"]) <= themes for p in harvest["crosscutting"])
+
+
+def test_near_identical_insights_are_one_voice_counted_twice(facilitator):
+    phones = facilitator.join(4)
+    facilitator.do("start_round")
+    same = "Pay peer workers properly for their time"
+    _post(phones[0], same)
+    _post(phones[1], "Pay peer workers properly for their time!")
+    _post(phones[2], "Boards should meet in the evening so carers can come")
+    facilitator.play_on_to_harvest()
+    theme = next(t for t in facilitator.state()["harvest"]["themes"] if t["insight_count"] == 3)
+    grouped = [s for s in theme["subthemes"] if s["duplicates"]]
+    assert len(grouped) == 1 and len(grouped[0]["duplicates"][0]) == 2
+    assert grouped[0]["distinct"] == grouped[0]["count"] - 1

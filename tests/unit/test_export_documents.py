@@ -68,6 +68,7 @@ def _build() -> dict:
             sub_balance = voice_balance([voices[i] for i in members], room)
             flags += flags_json(sub_balance, SUBTHEME, name, label)
             raw_subs.append({"label": label, "insight_ids": members, "count": len(members), "quote": quote,
+                             "distinct": len(members) - (1 if label == "Fair pay" else 0),
                              "pinned": pinned, "voice": voice_json(sub_balance)})
         themes.append({"theme": name, "insight_count": len(ids), "subthemes": raw_subs,
                        "top_insights": [{"id": "i2", "text": SECRET}, {"id": "i20"}, {"id": "i22", "hidden": True}],
@@ -162,7 +163,7 @@ def summary(app, data) -> list[str]:
     for theme in report.themes:
         expected.append(theme.name)
         for sub in theme.subthemes:
-            expected += [sub.label, *sub.flags] + ([sub.quote.text, sub.quote.provenance] if sub.quote else [])
+            expected += [sub.label, sub.note(), *sub.flags] + ([sub.quote.text, sub.quote.provenance] if sub.quote else [])
         expected += [q.text for q in theme.top] + [q.provenance for q in theme.top]
     expected += [p.label for p in report.patterns] + [q.text for q in report.questions] + [q.where for q in report.questions]
     expected += [label for table in report.tables for label, _ in table.subthemes]
@@ -175,6 +176,7 @@ def test_the_fixture_has_flags_quotes_and_provenance_to_compare(app, data):
     assert "Round 2 · Table A · Citizen Leader · Lived experience" in items and UNICODE in items
     assert "Paying people fairly" in items and "Who pays for the peer workers?" in items
     assert "Board seats and pay" in items and SECRET not in items
+    assert "6 insights · 1 said the same again" in items
     assert sum("lived experience, who are 40% of the room" in i for i in items) >= 2
 
 
