@@ -3,7 +3,9 @@
 Starts the server as a subprocess on a free port with a fresh SQLite file, creates the ICIC café,
 joins N phones over HTTP, connects each with python-socketio, starts round 1, then every phone
 posts M insights. Prints the post acknowledgement latency and the time until the dashboard
-received each insight (p50/p95/max), the throughput, and the server's memory.
+received each insight (p50/p95/max), the throughput, how long starting round 1 takes (it plans
+the whole café), how long until every phone has its new seat after a round change and the
+harvest after it starts (with the size of a phone's state then), and the server's memory.
 
     .venv/bin/python bench/live.py [--phones 60] [--posts 5]
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import json
 import os
 import re
 import socket
@@ -113,7 +116,9 @@ def main() -> None:
             phone.connect(base, headers={"Cookie": cookie}, auth={"role": "participant", "code": code}, transports=["websocket"])
             clients.append(phone)
         joined_s = time.perf_counter() - t0
-        assert dashboard.call("start_round", {}, timeout=10)["ok"]
+        t_start = time.perf_counter()
+        assert dashboard.call("start_round", {}, timeout=30)["ok"]
+        start_round_s = time.perf_counter() - t_start  # balances tables and plans every later round
 
         acks: list[float] = []
         sent: dict[str, float] = {}
@@ -152,23 +157,38 @@ def main() -> None:
             assert clients[1 + n % args.phones].call("post_insight", {"id": str(uuid.uuid4()), "text": "one at a time"}, timeout=10)["ok"]
             quiet_acks.append(time.perf_counter() - start)
 
-        # A round change: every phone hears cafe_changed and fetches its new seat at once.
+        # A round change, then the harvest: every phone hears cafe_changed and syncs at once.
         synced: list[float] = []
+        sizes: list[int] = []
         done = threading.Event()
+        change = {"at": 0.0}
 
         def resync(phone: socketio.Client, started: float) -> None:
-            assert phone.call("sync", {}, timeout=30)["ok"]
+            reply = phone.call("sync", {}, timeout=60)
+            assert reply["ok"]
             with lock:
                 synced.append(time.perf_counter() - started)
+                sizes.append(len(json.dumps(reply["state"])))
                 if len(synced) == args.phones:
                     done.set()
 
-        change = {"at": 0.0}
         for phone in clients[1:]:
             phone.on("cafe_changed", lambda _data, p=phone: threading.Thread(target=resync, args=(p, change["at"])).start())
-        change["at"] = time.perf_counter()
-        assert dashboard.call("next_round", {}, timeout=30)["ok"]
-        done.wait(60)
+
+        def everyone_resyncs(event: str) -> list[float]:
+            synced.clear()
+            sizes.clear()
+            done.clear()
+            change["at"] = time.perf_counter()
+            assert dashboard.call(event, {}, timeout=60)["ok"]
+            done.wait(120)
+            return list(synced)
+
+        next_round = everyone_resyncs("next_round")
+        for event in ("start_round", "next_round", "start_round"):
+            everyone_resyncs(event)
+        harvest = everyone_resyncs("start_harvest")
+        harvest_kb = statistics.median(sizes) / 1024 if sizes else 0.0
 
         print(f"phones joined and connected: {args.phones} in {joined_s:.1f} s")
         print(f"insights posted: {len(acks)} of {total}, dashboard received {len(delivery)}")
@@ -176,7 +196,10 @@ def main() -> None:
         print(f"post -> dashboard:    {fmt(delivery)}")
         print(f"throughput: {len(acks) / elapsed:.0f} posts/s while {args.phones} phones post at once")
         print(f"single post in a quiet room (50 posts): {fmt(quiet_acks)}")
-        print(f"next round -> every phone has its new seat: {len(synced)} phones, {fmt(synced)}")
+        print(f"start round 1 (balance tables, plan every later round): {start_round_s * 1000:.0f} ms")
+        print(f"next round -> every phone has its new seat: {len(next_round)} phones, {fmt(next_round)}")
+        print(f"harvest -> every phone has the harvest: {len(harvest)} phones, {fmt(harvest)}, "
+              f"state {harvest_kb:.0f} KB each")
         print(f"server memory (RSS): {rss_mb(server.pid):.0f} MB")
     finally:
         for c in clients:

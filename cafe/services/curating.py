@@ -23,6 +23,13 @@ def stored(session: Session, cafe: CafeRow) -> dict[str, curation.Curation]:
     return {row.theme: curation.from_json(row.state, row.version) for row in rows}
 
 
+def versions(session: Session, cafe: CafeRow) -> dict[str, int]:
+    """theme -> the version of its curation (themes nobody edited are absent)."""
+    rows = session.execute(select(HarvestCurationRow.theme, HarvestCurationRow.version)
+                           .where(HarvestCurationRow.cafe_id == cafe.id))
+    return {theme: version for theme, version in rows}
+
+
 def hidden_ids(session: Session, cafe: CafeRow) -> set[str]:
     """Insights the facilitator hid from the harvest."""
     return {i for state in stored(session, cafe).values() for i in state.hidden}

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from cafe import presenters
+from flask_babel import get_locale
+
+from cafe import presenters, store
 from cafe.domain import curation
 from cafe.domain.duplicates import near_duplicates
 from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 # results are kept per (café, insights, resonance) fingerprint. A cache, not state: any process
 # rebuilds the same result from the database.
 _CACHE: OrderedDict[tuple, tuple] = OrderedDict()
+_PAYLOADS: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
 _CACHE_SIZE = 32
 
 
@@ -74,7 +77,32 @@ def curated(snap: Snapshot) -> dict[str, curation.Curation]:
 
 
 def harvest(snap: Snapshot) -> dict[str, Any]:
-    """The harvest payload (docs/protocol.md, <harvest>)."""
+    """The harvest payload (docs/protocol.md, <harvest>).
+
+    Every phone syncs at once when the harvest starts and the payload is the same for all of them,
+    so all but the participants' feedback (cheap, and changing while people tap) is built once per
+    state of what it is made of: insights and their resonance, curation, hand-overs, people and
+    the language. Like the grouping cache, any process rebuilds it from the database."""
+    key = (snap.row.id, str(get_locale()),
+           tuple((i.id, snap.resonance.get(i.id, 0), i.do_not_quote) for i in snap.insights),
+           tuple(sorted(curating.versions(snap.session, snap.row).items())),
+           tuple((h.id, presenters.iso(h.written_at)) for h in store.handovers(snap.session, snap.row)),
+           tuple((p.id, p.name, p.perspective) for p in snap.people.values()),
+           tuple(t.number for t in snap.tables))
+    base = _PAYLOADS.get(key)
+    if base is None:
+        base = _PAYLOADS[key] = _build(snap)
+        if len(_PAYLOADS) > _CACHE_SIZE:
+            _PAYLOADS.popitem(last=False)
+    else:
+        _PAYLOADS.move_to_end(key)
+    # the cached dicts are shared: each payload gets its own theme dicts to carry feedback
+    themes = [dict(theme) for theme in base["themes"]]
+    return {**base, "themes": themes, "feedback": feedback.attach(snap, themes)}
+
+
+def _build(snap: Snapshot) -> dict[str, Any]:
+    """The harvest payload without participants' feedback."""
     by_id = {i.id: i for i in snap.insights}
 
     grouped = _grouped(snap)
@@ -103,7 +131,6 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
             "k": state.k,
             "hidden": sorted(state.hidden, key=lambda i: order.get(i, 0)),
         })
-    room_feedback = feedback.attach(snap, themes)  # adds each theme's "feedback"; the room's goes below
     chains = []
     handovers = snap.handovers()
     for table in snap.tables:
@@ -122,7 +149,6 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
         "participant_count": len(snap.people),
         "insight_count": len(snap.insights) - len(hidden),
         "hidden_count": len(hidden),
-        "feedback": room_feedback,
     }
     add_voice(payload, snap, hidden)
     return payload
