@@ -167,7 +167,8 @@ class AttendanceRow(Base):
 
 class PlanDraftRow(Base):
     """A proposed seating for the rounds that have not started, waiting for the facilitator to
-    apply it; one per café. `rounds` maps a round number (as text) to {participant id: table}."""
+    apply it; one per café. `rounds` maps a round number (as text) to {participant id: table},
+    and its "themes" entry a round number to {table: theme name} (see services/planning.py)."""
 
     __tablename__ = "plan_drafts"
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), primary_key=True)
@@ -176,3 +177,17 @@ class PlanDraftRow(Base):
     basis: Mapped[str] = mapped_column(String(64))
     rounds: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RoundThemeRow(Base):
+    """The theme a table discusses in a round, as the café's seating plan chose it (the planner may
+    leave the plain rotation so that travellers meet new people and new themes). Written with the
+    plan; a table or round without a row follows the rotation (`Plan.theme_for`)."""
+
+    __tablename__ = "round_themes"
+    __table_args__ = (UniqueConstraint("cafe_id", "round", "table_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer)
+    table_number: Mapped[int] = mapped_column(Integer)
+    theme: Mapped[str] = mapped_column(String(200))

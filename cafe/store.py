@@ -4,11 +4,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from cafe.domain.plan import Plan, plan_from_dict
 from cafe.domain.rotation import SeatingHistory
@@ -23,6 +24,7 @@ from cafe.models import (
     ParticipantRow,
     PlanDraftRow,
     ResonanceRow,
+    RoundThemeRow,
     SeatRow,
     TableRow,
 )
@@ -77,8 +79,39 @@ def participants(session: Session, cafe: CafeRow) -> list[ParticipantRow]:
 
 
 def plan_of(cafe: CafeRow) -> Plan:
-    plan = plan_from_dict(cafe.plan, source=f"café {cafe.code}")
-    return replace(plan, theme_stride=cafe.theme_stride or 1)
+    """The café's plan with its theme rotation and the table themes its seating plan chose."""
+    plan = replace(plan_from_dict(cafe.plan, source=f"café {cafe.code}"), theme_stride=cafe.theme_stride or 1)
+    session = object_session(cafe)
+    return plan.with_table_themes(round_themes(session, cafe)) if session is not None else plan
+
+
+# Many use cases ask for the plan several times in one transaction; the table themes are read
+# once per session and forgotten whenever this module writes them.
+_THEMES_CACHE = "cafe.round_themes"
+
+
+def round_themes(session: Session, cafe: CafeRow) -> dict[tuple[int, int], str]:
+    """(table, round) -> theme name, for every table theme stored with the café's seating plan."""
+    cache = session.info.setdefault(_THEMES_CACHE, {})
+    if cafe.id not in cache:
+        with session.no_autoflush:
+            rows = session.execute(select(RoundThemeRow.table_number, RoundThemeRow.round, RoundThemeRow.theme)
+                                   .where(RoundThemeRow.cafe_id == cafe.id))
+            cache[cafe.id] = {(number, round_no): theme for number, round_no, theme in rows}
+    return dict(cache[cafe.id])
+
+
+def save_round_themes(session: Session, cafe: CafeRow, themes: Mapping[int, Mapping[int, str]], first: int) -> None:
+    """Store round -> {table: theme name}: the stored themes of rounds `first` and later are replaced
+    by these; an earlier round (already started) keeps its themes and only gains missing tables."""
+    session.info.get(_THEMES_CACHE, {}).pop(cafe.id, None)
+    session.execute(delete(RoundThemeRow).where(RoundThemeRow.cafe_id == cafe.id, RoundThemeRow.round >= first))
+    stored = round_themes(session, cafe)
+    session.add_all(RoundThemeRow(cafe_id=cafe.id, round=round_no, table_number=number, theme=theme)
+                    for round_no, tables_ in themes.items() for number, theme in tables_.items()
+                    if round_no >= first or (number, round_no) not in stored)
+    session.flush()
+    session.info.get(_THEMES_CACHE, {}).pop(cafe.id, None)
 
 
 def clock_of(cafe: CafeRow) -> RoundClock:

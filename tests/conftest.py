@@ -2,8 +2,10 @@
 Socket.IO test clients, and small "actions" helpers that act as a facilitator or a phone."""
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 
@@ -62,10 +64,14 @@ class Phone:
 class Facilitator:
     """The laptop that created the café through the /new form."""
 
-    def __init__(self, app, plan: str = ICIC) -> None:
+    def __init__(self, app, plan: str = ICIC, plan_file: str | None = None) -> None:
         self.app = app
         self.http = app.test_client()
-        response = self.http.post("/new", data={"plan": plan})
+        if plan_file is None:
+            response = self.http.post("/new", data={"plan": plan})
+        else:  # an uploaded plan file's text
+            response = self.http.post("/new", data={"plan_file": (io.BytesIO(plan_file.encode()), "plan.toml")},
+                                      content_type="multipart/form-data")
         assert response.status_code == 303, response.get_data(as_text=True)
         self.host_link = response.headers["Location"]
         self.host_token = self.host_link.rsplit("/", 1)[1]
@@ -102,3 +108,9 @@ class Facilitator:
 @pytest.fixture
 def facilitator(app) -> Iterator[Facilitator]:
     yield Facilitator(app)
+
+
+@pytest.fixture(scope="session")
+def actions():
+    """The helper classes, for fixtures that outlive one test's `app` (a café shared by a module)."""
+    return SimpleNamespace(Facilitator=Facilitator, Phone=Phone)

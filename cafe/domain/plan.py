@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from cafe.domain.plan_text import line_of as _line_of
@@ -60,6 +62,9 @@ class Plan:
     # Not part of a plan file: how many tables the themes move on each round, decided for a
     # café when its first round starts (see rotation.theme_stride).
     theme_stride: int = 1
+    # Not part of a plan file either: the theme (an index into `themes`) the café's seating plan
+    # chose for a (table, round); the stride rotation serves every table and round not in it.
+    table_themes: Mapping[tuple[int, int], int] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     def duration_s(self, round_no: int) -> int:
         """Planned length of a 1-based round in seconds."""
@@ -69,10 +74,21 @@ class Plan:
 
     def theme_for(self, table_number: int, round_no: int) -> Theme:
         """The theme discussed at a 1-based table in a 1-based round."""
+        chosen = self.table_themes.get((table_number, round_no))
+        if chosen is not None:
+            return self.themes[chosen]
         count = len(self.themes)
         if self.theme_mode == "fixed":
             return self.themes[(table_number - 1) % count]
         return self.themes[(table_number - 1 + (round_no - 1) * self.theme_stride) % count]
+
+    def with_table_themes(self, chosen: Mapping[tuple[int, int], str]) -> Plan:
+        """This plan with (table, round) -> theme name laid over its table themes; names the plan
+        does not have are left out, so those tables keep the rotation."""
+        index = {theme.name: i for i, theme in enumerate(self.themes)}
+        merged = dict(self.table_themes)
+        merged.update({key: index[name] for key, name in chosen.items() if name in index})
+        return replace(self, table_themes=MappingProxyType(merged))
 
     @property
     def total_minutes(self) -> int:

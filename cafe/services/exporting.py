@@ -45,6 +45,9 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
             for p in snap.people.values()
         ],
         "seats": [{"participant_id": s.participant_id, "round": s.round, "table": s.table_number} for s in seats],
+        # The table themes the seating plan chose; tables and rounds not listed follow theme_stride.
+        "round_themes": [{"round": r, "table": n, "theme": theme}
+                         for (n, r), theme in sorted(store.round_themes(db, cafe).items(), key=lambda item: item[0][::-1])],
         "rounds_log": [{"round": r.round, "started_at": presenters.iso(r.started_at), "ended_at": presenters.iso(r.ended_at)} for r in log],
         "insights": [
             {"id": i.id, "participant_id": i.participant_id, "round": i.round, "table": i.table_number, "theme": i.theme,
@@ -114,6 +117,13 @@ def import_cafe(db: Session, data: Any, now: datetime) -> tuple[CafeRow, str]:
             db.add(TableRow(cafe_id=cafe.id, number=int(t["number"]), host_id=host_by_table.get(t["number"])))
         db.add_all(SeatRow(cafe_id=cafe.id, participant_id=ids[int(s["participant_id"])], round=int(s["round"]), table_number=int(s["table"]))
                    for s in data["seats"])
+        chosen: dict[int, dict[int, str]] = {}
+        names = {theme.name for theme in plan.themes}
+        for t in data.get("round_themes", []):
+            if t["theme"] not in names or not 1 <= int(t["round"]) <= plan.rounds or int(t["table"]) < 1:
+                raise Invalid(f"round_themes: {t!r} names no theme, round or table of this plan")
+            chosen.setdefault(int(t["round"]), {})[int(t["table"])] = t["theme"]
+        store.save_round_themes(db, cafe, chosen, 1)
         db.add_all(RoundLogRow(cafe_id=cafe.id, round=int(r["round"]), started_at=_time(r.get("started_at"), "started_at"),
                                ended_at=_time(r.get("ended_at"), "ended_at")) for r in data.get("rounds_log", []))
         new_ids: dict[str, str] = {}

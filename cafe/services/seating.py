@@ -48,11 +48,13 @@ def has_started(cafe: CafeRow) -> bool:
 
 
 def plan_whole_cafe(session: Session, cafe: CafeRow) -> None:
-    """Plan every round after the current one for everyone present and store it."""
+    """Plan every round after the current one for everyone present and store it, with the
+    themes the plan gives each table (rounds under way keep theirs)."""
     plan = store.plan_of(cafe)
     if cafe.round >= plan.rounds:
         return
-    future = planning.plan_remaining(session, cafe)
+    future, themes = planning.plan_remaining(session, cafe)
+    store.save_round_themes(session, cafe, themes, cafe.round + 1)
     store.clear_seats_from(session, cafe, cafe.round + 1)
     session.flush()
     session.add_all(

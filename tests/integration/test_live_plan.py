@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from dataclasses import replace
+from types import MappingProxyType
+
 import pytest
 from sqlalchemy import func, select
 
@@ -216,3 +219,76 @@ def test_nothing_is_proposed_before_the_first_round_starts(cafe):
     with pytest.raises(Conflict):
         cafe.run(planning.propose, "replan", T0)
     assert cafe.seats(2) == {}
+
+
+# ------------------------------------------------------------ table themes chosen by the plan
+
+
+def themes(cafe: Cafe) -> dict[tuple[int, int], str]:
+    return cafe.run(lambda db, c: store.round_themes(db, c))
+
+
+def test_starting_round_one_stores_every_tables_theme_in_every_round(cafe):
+    cafe.join(40)  # 8 tables with hosts, 4 themes: the plan keeps hosts on one theme
+    cafe.start()
+    stored = themes(cafe)
+    assert set(stored) == {(n, r) for n in range(1, 9) for r in (1, 2, 3)}
+    plan = cafe.run(lambda db, c: store.plan_of(c))
+    assert all(plan.theme_for(n, r).name == theme for (n, r), theme in stored.items())
+    rotation = replace(plan, table_themes=MappingProxyType({}))
+    assert all(stored[(n, 1)] == rotation.theme_for(n, 1).name for n in range(1, 9))  # round 1 as it was shown
+    view = cafe.view()
+    assert {(t["table"], r["round"]): t["theme"] for r in view["current"]["rounds"] for t in r["tables"]} == stored
+
+
+def test_a_replan_draft_carries_its_themes_and_apply_changes_only_rounds_not_started(cafe):
+    cafe.join(40)
+    cafe.start()
+    cafe.next_and_start(12)
+    before = themes(cafe)
+    draft = cafe.run(planning.propose, "replan", T0)
+    proposed = planning._decode_themes(draft.rounds)
+    assert set(proposed) == {3} and set(proposed[3]) == set(range(1, 9))
+    # Another choice for round 3 (each table takes its neighbour's theme), as a re-plan might make.
+    moved = {3: {n: proposed[3][n % 8 + 1] for n in proposed[3]}}
+    cafe.run(lambda db, c: setattr(store.plan_draft(db, c), "rounds",
+                                   {**draft.rounds, "themes": planning._encode({}, moved)["themes"]}))
+    view = cafe.view()
+    assert [t["theme"] for t in view["draft"]["rounds"][0]["tables"]] == [moved[3][n] for n in range(1, 9)]
+    assert themes(cafe) == before  # a draft changes nothing until it is applied
+    cafe.run(planning.apply, draft.version)
+    after = themes(cafe)
+    assert {k: v for k, v in after.items() if k[1] <= 2} == {k: v for k, v in before.items() if k[1] <= 2}
+    assert {n: after[(n, 3)] for n in range(1, 9)} == moved[3]
+    assert [t["theme"] for t in cafe.view()["current"]["rounds"][2]["tables"]] == [moved[3][n] for n in range(1, 9)]
+
+
+def test_a_copy_draft_keeps_the_stored_themes_through_a_swap_and_apply(cafe):
+    people = cafe.join(40)
+    cafe.start()
+    before = themes(cafe)
+    draft = cafe.run(planning.propose, "copy", T0)
+    assert planning._decode_themes(draft.rounds) == {r: {n: before[(n, r)] for n in range(1, 9)} for r in (2, 3)}
+    hosts = set(cafe.hosts().values())
+    seats = cafe.seats(2)
+    first = next(p for p in people if p not in hosts)
+    second = next(p for p in people if p not in hosts and seats[p] != seats[first])
+    draft = cafe.run(planning.swap, draft.version, 2, first, second)
+    assert planning._decode_themes(draft.rounds)[2] == {n: before[(n, 2)] for n in range(1, 9)}
+    cafe.run(planning.apply, draft.version)
+    assert themes(cafe) == before
+
+
+def test_a_table_opened_mid_cafe_follows_the_rotation_and_the_others_keep_theirs(cafe):
+    cafe.join(40)  # eight full tables of 5
+    cafe.start()
+    before = themes(cafe)
+    [late] = cafe.join(1)
+    assert cafe.seats(1)[late] == 9
+    plan = cafe.run(lambda db, c: store.plan_of(c))
+    assert themes(cafe) == before
+    rotation = replace(plan, table_themes=MappingProxyType({}))
+    assert [plan.theme_for(9, r) for r in (1, 2, 3)] == [rotation.theme_for(9, r) for r in (1, 2, 3)]
+    state = cafe.run(lambda db, c: views.participant_state(views.Snapshot(db, c, T0, "http://x/j"), store.participant(db, c, late)))
+    for stop in state["itinerary"]:
+        assert stop["theme"] == plan.theme_for(stop["table"], stop["round"]).name

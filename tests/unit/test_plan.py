@@ -61,6 +61,19 @@ def test_more_tables_than_themes_repeat_the_themes():
     assert plan().theme_for(5, 2).name == "Theme 2"
 
 
+def test_a_theme_chosen_by_the_seating_plan_wins_over_the_rotation_for_its_table_and_round():
+    p = plan()
+    chosen = p.with_table_themes({(1, 2): "Theme 4", (2, 2): "No such theme"})
+    assert chosen.theme_for(1, 2).name == "Theme 4"
+    assert chosen.theme_for(2, 2).name == p.theme_for(2, 2).name == "Theme 3"  # unknown names keep the rotation
+    assert chosen.theme_for(1, 3).name == "Theme 3" and chosen.theme_for(9, 2).name == "Theme 2"
+    assert p.theme_for(1, 2).name == "Theme 2"  # the plan itself is unchanged
+    again = chosen.with_table_themes({(1, 3): "Theme 1"})
+    assert (again.theme_for(1, 2).name, again.theme_for(1, 3).name) == ("Theme 4", "Theme 1")
+    assert chosen != p and hash(chosen) == hash(p)  # still a hashable value
+    assert plan_to_dict(chosen) == plan_to_dict(p)  # and never part of a plan file
+
+
 def test_a_single_question_is_asked_every_round():
     theme = plan().themes[0]
     assert [theme.question_for(r) for r in (1, 2, 3)] == ["Question 1?"] * 3
