@@ -85,8 +85,8 @@ def choose_k(n: int, merges: Sequence[tuple[float, int, int]], total: int | None
     merges form a tree over n texts, a sample of the total (all of them unless given)."""
     # Themes grow slowly with the number of insights: new ideas appear like new tables in a
     # Chinese-restaurant process (about ln n of them), the one-off remarks joining a neighbour.
-    # Cluster-quality criteria (silhouette, eigengap, tree cuts) found no count signal in short
-    # opinions that held on unseen topics; see bench/harvest.py for the cross-validation.
+    # Structure criteria (eigengap, clear tree cuts, agreement between views) gave no count signal
+    # in short opinions that held on unseen topics; bench/harvest.py cross-validates the scale.
     prior = max(1, math.floor(math.log(max(total or n, 1)) * COUNT_SCALE + 0.5))
     # Groups sharing no word at all with each other are kept apart whatever the prior says.
     apart = sum(1 for g in cut(n, [m for m in merges if m[0] > 0.0], 1) if len(g) >= 2)
@@ -196,7 +196,7 @@ def _embed(texts: Sequence[str], word_vectors: WordVectors | None) -> np.ndarray
     weighted = _weighted_words(texts, word_vectors)
     if weighted is not None:
         parts.append(clusters.centred_unit(weighted))
-    # single precision: ample for cosines, and the neighbour and k-means products run twice as fast
+    # single precision: ample for cosines, and the neighbour and k-means products cost less
     embedded = clusters.unit_rows(np.hstack(parts)).astype(np.float32)
     return embedded if np.abs(embedded).sum() > 0 else None
 
