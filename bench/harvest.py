@@ -1,12 +1,14 @@
 """Measure the harvest's sub-theme grouping against human key points (ArgKP dev set).
 
-Usage: .venv/bin/python bench/harvest.py [path/to/argkp_dev.csv] [--no-embeddings]
+Usage: .venv/bin/python bench/harvest.py [path/to/argkp_dev.csv] [--no-embeddings] [--no-cv]
 
 Each (topic, stance) pair is one café table and kp_id its gold sub-theme. Prints ARI and NMI
 (mean over tables) with k = the true count and with the tool's own k, the mean absolute error
 of the tool's count, the same split into two halves of the topics (alphabetical; the first half
-was used while developing, the second confirms on topics not looked at), and the time and peak
-memory of consolidating 5,000 insights (grouping, labels, quotes) in a fresh process.
+was used while developing, the second confirms on topics not looked at), a cross-validation of
+the count rule (its scale picked on one part of the topics, scored on the rest: each half for
+the other, and leave one topic out), and the time and peak memory of consolidating 5,000
+insights (grouping, labels, quotes) in a fresh process.
 Like the live harvest it uses the packaged text embeddings (cafe.wordvectors); --no-embeddings
 measures the words-only fallback used when they cannot load.
 """
@@ -20,6 +22,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from itertools import permutations
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -119,6 +122,64 @@ def score_tables(tables: dict[tuple[str, str], list[tuple[str, str]]], vectors) 
     return scores
 
 
+# Count rules k = round(c * f(n)) with a scale c to choose; each family's parameter-free scale
+# is in the grid, so cross-validation can confirm or overrule it.
+FAMILIES = {
+    "c * ln n": (math.log, [x / 10 for x in range(5, 16)]),
+    "c * sqrt n": (math.sqrt, [x / 40 for x in range(10, 31)]),
+    "constant c": (lambda n: 1.0, [float(x) for x in range(2, 8)]),
+}
+SCALE = "c * ln n"  # the rule cafe.domain.grouping.choose_k uses (with COUNT_SCALE = 1)
+
+
+def _rule_k(family: str, c: float, n: int) -> int:
+    return max(1, math.floor(c * FAMILIES[family][0](n) + 0.5))
+
+
+def _fit(family: str, train: list[tuple[int, int]]) -> float:
+    """The scale with the least mean count error on (n, true k) pairs; ties: the middle one."""
+    grid = FAMILIES[family][1]
+    errors = [sum(abs(_rule_k(family, c, n) - k) for n, k in train) for c in grid]
+    best = [c for c, e in zip(grid, errors) if e == min(errors)]
+    return best[(len(best) - 1) // 2]
+
+
+def cross_validate(tables: dict, scores: dict, vectors, halves: dict[str, set[str]]) -> list[str]:
+    """Lines reporting count error and ARI/NMI of each count rule fitted on some topics, scored on others."""
+    keys = list(tables)
+    sizes = [(len(tables[key]), t) for key, t in zip(keys, scores["true_k"])]
+    cache: dict[tuple[int, int], tuple[float, float]] = {}
+
+    def at_k(i: int, k: int) -> tuple[float, float]:
+        if (i, k) not in cache:
+            texts, gold = [t for t, _ in tables[keys[i]]], [g for _, g in tables[keys[i]]]
+            pred = labels_of(group_texts(texts, k, vectors), len(texts))
+            cache[(i, k)] = (adjusted_rand(gold, pred), normalized_mutual_info(gold, pred))
+        return cache[(i, k)]
+
+    splits = {f"fit {a}, score {b}": (halves[a], halves[b]) for a, b in permutations(halves, 2)}
+    topics = sorted({topic for topic, _ in keys})
+    lines = [f"{'count rule':12}{'split':42}{'scale':>7}{'count err':>10}{'ARI':>7}{'NMI':>7}"]
+    for family in FAMILIES:
+        rows = []
+        for name, (fit_on, score_on) in splits.items():
+            c = _fit(family, [sizes[i] for i, key in enumerate(keys) if key[0] in fit_on])
+            rows.append((name, f"{c:7.2f}", [(i, c) for i, key in enumerate(keys) if key[0] in score_on]))
+        # leave one topic out: every table scored by the scale fitted on the other topics
+        loto = []
+        for topic in topics:
+            c = _fit(family, [sizes[i] for i, key in enumerate(keys) if key[0] != topic])
+            loto += [(i, c) for i, key in enumerate(keys) if key[0] == topic]
+        rows.append(("leave one topic out", f"{'':7}", loto))
+        for name, scale, picks in rows:
+            ks = [(i, _rule_k(family, c, sizes[i][0])) for i, c in picks]
+            err = sum(abs(k - sizes[i][1]) for i, k in ks) / len(ks)
+            ari = sum(at_k(i, k)[0] for i, k in ks) / len(ks)
+            nmi = sum(at_k(i, k)[1] for i, k in ks) / len(ks)
+            lines.append(f"{family:12}{name:42}{scale}{err:10.2f}{ari:7.3f}{nmi:7.3f}")
+    return lines
+
+
 def main(argv: list[str]) -> int:
     """Run the benchmark and print the figures."""
     embeddings = "--no-embeddings" not in argv
@@ -158,6 +219,9 @@ def main(argv: list[str]) -> int:
         print(f"{name:16}{mean('ari_k', part):11.3f}{mean('nmi_k', part):11.3f}{mean('ari_own', part):9.3f}"
               f"{mean('nmi_own', part):9.3f}{mean('count_err', part):10.2f}")
     print(f"mean own k {mean('own_k'):.2f} vs true {mean('true_k'):.2f}; time per table: {per_table * 1000:.1f} ms")
+    if "--no-cv" not in argv:
+        print(f"\ncross-validation of the count rule (the tool uses {SCALE} with c = 1):")
+        print("\n".join(cross_validate(tables, scores, vectors, halves)))
     child = [sys.executable, __file__, str(path), "--consolidate-5000"] + ([] if embeddings else ["--no-embeddings"])
     done = subprocess.run(child, capture_output=True, text=True, check=False)
     print(f"5,000 insights consolidated: {done.stdout.strip() or done.stderr.strip()}")

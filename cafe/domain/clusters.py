@@ -53,7 +53,8 @@ class Texts:
         inv = sparse.diags(1.0 / np.maximum(np.sqrt(sq), 1e-12))
         out = Texts.__new__(Texts)
         out.words = None if words is None else sparse.csr_matrix(inv @ words)
-        out.dense = None if dense is None else inv @ dense
+        # dense rows keep their precision (float32 makes the big products cheaper)
+        out.dense = None if dense is None else np.asarray(inv @ dense, dtype=self.dense.dtype)
         out.n = rows
         return out
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from cafe.domain import clusters
 from cafe.domain.words import STOPWORDS, prose, stem, tokens, words
@@ -20,6 +21,12 @@ WordVectors = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 SAMPLE_CAP = 400
 # Two words count as related when their embeddings' cosine reaches this.
 RELATED = 0.5
+# Sub-themes per ln(insights) when the tool chooses; 1 is the parameter-free choice, and
+# bench/harvest.py checks it by picking the scale on one half of the topics and scoring the other.
+COUNT_SCALE = 1.0
+# Smooth inverse frequency (Arora et al. 2017, their default): a word's weight in a text's
+# embedding is SIF / (SIF + its share of the theme's words), so words every text uses fade.
+SIF = 1e-3
 
 
 def vectorize(token_lists: Sequence[Sequence[str]]) -> list[Vector]:
@@ -72,17 +79,18 @@ def cut(n: int, merges: Sequence[tuple[float, int, int]], k: int) -> list[list[i
     return list(groups.values())
 
 
-def choose_k(n: int, merges: Sequence[tuple[float, int, int]]) -> int:
-    """How many groups: halfway between a size prior and the clear clusters the tree shows."""
-    # A café table's harvest reads best with about sqrt(n)/2 sub-themes (50 insights -> 4).
-    prior = max(1, math.floor(math.sqrt(n) / 2 + 0.5))
-    # Clear clusters: those big enough to matter when the tree is cut generously.
-    generous = cut(n, merges, min(n, math.ceil(math.sqrt(n)) + 1))
-    clear = sum(1 for g in generous if len(g) >= max(2.0, 0.07 * n))
-    k = math.floor((prior + max(1, clear)) / 2 + 0.5)
+def choose_k(n: int, merges: Sequence[tuple[float, int, int]], total: int | None = None) -> int:
+    """How many groups: about ln(total), more only where groups share no word at all.
+
+    merges form a tree over n texts, a sample of the total (all of them unless given)."""
+    # Themes grow slowly with the number of insights: new ideas appear like new tables in a
+    # Chinese-restaurant process (about ln n of them), the one-off remarks joining a neighbour.
+    # Structure criteria (eigengap, clear tree cuts, agreement between views) gave no count signal
+    # in short opinions that held on unseen topics; bench/harvest.py cross-validates the scale.
+    prior = max(1, math.floor(math.log(max(total or n, 1)) * COUNT_SCALE + 0.5))
     # Groups sharing no word at all with each other are kept apart whatever the prior says.
     apart = sum(1 for g in cut(n, [m for m in merges if m[0] > 0.0], 1) if len(g) >= 2)
-    return max(1, min(n, math.ceil(math.sqrt(n)) + 1, max(k, apart)))
+    return max(1, min(n, math.ceil(math.sqrt(n)) + 1, max(prior, apart)))
 
 
 def related_similarity(texts: Sequence[str], vectors: Sequence[Vector],
@@ -153,7 +161,7 @@ def group_texts(texts: Sequence[str], k: int | None = None,
         sims.append(embedded[sample] @ embedded[sample].T)
     trees = [clusters.tree(sim) for sim in sims]
     if k is None:
-        k = choose_k(m, trees[0])
+        k = choose_k(m, trees[0], n)
         if k == 1:
             return [list(range(n))]
     # Consensus over views and nearby cuts steadies the noisy similarities of short texts.
@@ -175,11 +183,38 @@ def group_texts(texts: Sequence[str], k: int | None = None,
 
 
 def _embed(texts: Sequence[str], word_vectors: WordVectors | None) -> np.ndarray | None:
-    """Centred unit embeddings of whole texts, or None without vectors or when they say nothing."""
+    """Centred unit embeddings of whole texts, or None without vectors or when they say nothing.
+
+    Two halves side by side: the model's own pooling of the text, and its words pooled with
+    weights that fade the words the whole theme uses (the topic), so what differs stands out."""
     if word_vectors is None:
         return None
     found = np.asarray(word_vectors([prose(t) for t in texts]), dtype=float)
     if found.ndim != 2 or len(found) != len(texts) or not np.isfinite(found).all():
         return None
-    found = clusters.centred_unit(found)
-    return found if np.abs(found).sum() > 0 else None
+    parts = [clusters.centred_unit(found)]
+    weighted = _weighted_words(texts, word_vectors)
+    if weighted is not None:
+        parts.append(clusters.centred_unit(weighted))
+    # single precision: ample for cosines, and the neighbour and k-means products cost less
+    embedded = clusters.unit_rows(np.hstack(parts)).astype(np.float32)
+    return embedded if np.abs(embedded).sum() > 0 else None
+
+
+def _weighted_words(texts: Sequence[str], word_vectors: WordVectors) -> np.ndarray | None:
+    """Each text as the SIF-weighted mean of its words' unit vectors, or None if that fails."""
+    bags = [words(t) for t in texts]
+    counts = Counter(w for bag in bags for w in bag)
+    if not counts:
+        return None
+    vocab = sorted(counts)
+    index = {w: c for c, w in enumerate(vocab)}
+    vectors = np.asarray(word_vectors(vocab), dtype=float)
+    if vectors.ndim != 2 or len(vectors) != len(vocab) or not np.isfinite(vectors).all():
+        return None
+    total = sum(counts.values())
+    rows = [r for r, bag in enumerate(bags) for _ in bag]
+    cols = [index[w] for bag in bags for w in bag]
+    vals = [SIF / (SIF + counts[w] / total) / len(bag) for bag in bags for w in bag]
+    weights = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocab)))
+    return np.asarray(weights @ clusters.unit_rows(vectors))

@@ -1,6 +1,7 @@
 """The harvest: each theme's insights grouped into labelled sub-themes, with quotes and voices."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -87,19 +88,29 @@ def _surfaces(texts: Sequence[str]) -> tuple[list[list[tuple[str, str]]], dict[s
     seqs: list[list[tuple[str, str]]] = []
     spellings: dict[str, Counter[str]] = {}
     for text in texts:
-        seq = []
-        for raw in _SURFACE.findall(prose(text)):
-            word = raw.casefold().replace("’", "'")
-            if word in STOPWORDS or len(word) < 3 or not word.replace("'", "").isalpha():
-                seq.append(("", ""))  # a break, so pairs only join words that stood together
-                continue
-            key = stem(word)
-            seq.append((key, word))
-            # keep acronyms as written, everything else lower case
-            spellings.setdefault(key, Counter())[raw if raw.isupper() and len(raw) > 1
-                                                 else word.removesuffix("'s")] += 1
-        seqs.append(seq)
+        seq, spelled = _surface(text)
+        seqs.append(list(seq))
+        for key, word in spelled:
+            spellings.setdefault(key, Counter())[word] += 1
     return seqs, spellings
+
+
+@functools.lru_cache(maxsize=16384)
+def _surface(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """One text's (stem, surface) sequence and its (stem, spelling) pairs; cached as a theme's
+    texts are read again for each group's label."""
+    seq: list[tuple[str, str]] = []
+    spelled: list[tuple[str, str]] = []
+    for raw in _SURFACE.findall(prose(text)):
+        word = raw.casefold().replace("’", "'")
+        if word in STOPWORDS or len(word) < 3 or not word.replace("'", "").isalpha():
+            seq.append(("", ""))  # a break, so pairs only join words that stood together
+            continue
+        key = stem(word)
+        seq.append((key, word))
+        # keep acronyms as written, everything else lower case
+        spelled.append((key, raw if raw.isupper() and len(raw) > 1 else word.removesuffix("'s")))
+    return tuple(seq), tuple(spelled)
 
 
 def _doc_freq(seqs: Sequence[Sequence[tuple[str, str]]]) -> tuple[Counter[str], Counter[str]]:

@@ -36,8 +36,10 @@ _TOKEN = re.compile(r"\S+")
 BREAK = " . "
 
 
+@functools.lru_cache(maxsize=16384)
 def prose(text: str) -> str:
     """The text with markup and code-like tokens replaced by a break."""
+    # cached: grouping, labels and quotes each ask for the prose of the same insights
     if "<" in text or "&" in text:
         text = _MARKUP.sub(BREAK, text)
     return _TOKEN.sub(lambda m: BREAK if _CODE_TOKEN.search(m.group()) else m.group(), text)

@@ -275,3 +275,25 @@ def test_word_vectors_let_related_words_meet():
     assert sim[0][1] > 0.5 and sim[4][0] == pytest.approx(0.0)
     groups = group_texts(texts, 2, fake_word_vectors)
     assert as_sets(groups) == {frozenset({0, 1, 2, 3}), frozenset({4, 5, 6, 7})}
+
+
+@pytest.mark.parametrize(("n", "expected"), [(12, 2), (32, 3), (80, 4), (110, 5), (400, 6)])
+def test_the_own_count_grows_like_the_log_of_the_number_of_insights(n, expected):
+    linked = [(0.3, 0, i) for i in range(1, n)]  # every text shares some word with another
+    assert grouping.choose_k(n, linked) == expected
+    assert grouping.choose_k(400, linked[:399], total=5000) == 9  # a sample speaks for the whole
+
+
+def test_the_own_count_keeps_apart_groups_that_share_no_word():
+    # three pairs, nothing shared between pairs: three groups though ln(6) rounds to 2
+    apart = [(0.8, 0, 1), (0.8, 2, 3), (0.8, 4, 5), (0.0, 0, 2), (0.0, 0, 4)]
+    assert grouping.choose_k(6, apart) == 3
+
+
+def test_words_every_text_uses_weigh_less_in_a_text_embedding():
+    def vectors(found):
+        axes = {"fees": [1.0, 0.0, 0.0], "parks": [0.0, 1.0, 0.0], "the": [0.0, 0.0, 1.0]}
+        return [axes.get(w, [0.0, 0.0, 0.0]) for w in found]
+    texts = ["the fees", "the parks", "the fees", "the parks"]
+    pooled = grouping._weighted_words(texts, vectors)
+    assert pooled[0][0] > 1.5 * pooled[0][2] and pooled[1][1] > 1.5 * pooled[1][2]
