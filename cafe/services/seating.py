@@ -75,9 +75,10 @@ def fill_gaps(session: Session, cafe: CafeRow) -> None:
 
 
 def fit_into_future(session: Session, cafe: CafeRow, participant_id: int) -> None:
-    """Give one person a seat in each round still to come where they have none, leaving
-    everyone else's seats alone: hosts and stayers keep their table, travellers take the
-    emptiest table, preferring people they have not met and a theme they have not seen."""
+    """Give one person a seat in each round still to come where they have none: hosts and
+    stayers keep their table, travellers take the emptiest table, preferring people they have not
+    met and a theme they have not seen. Everyone else keeps their seats, except that one traveller
+    may change table in a later round when that spares the newcomer a theme seen twice."""
     plan = store.plan_of(cafe)
     numbers = [row.number for row in store.tables(session, cafe)]
     if not numbers:
@@ -107,11 +108,33 @@ def fit_into_future(session: Session, cafe: CafeRow, participant_id: int) -> Non
                 strangers_not = sum(1 for pid, t in seats.items() if t == n and pid in met)
                 return (sizes[n], strangers_not, plan.theme_for(n, round_no).name in seen, n)
             number = min(numbers, key=score)
+            if plan.theme_for(number, round_no).name in seen:
+                number = _make_room(session, cafe, plan, by_round, round_no, number, seen, present, hosts) or number
         store.set_seat(session, cafe, participant_id, round_no, number)
         seats[participant_id] = number
         met.update(pid for pid, t in seats.items() if t == number and pid != participant_id)
         seen.add(plan.theme_for(number, round_no).name)
     session.flush()
+
+
+def _make_room(session: Session, cafe: CafeRow, plan, by_round: dict[int, dict[int, int]], round_no: int,
+               emptiest: int, seen: set[str], present: set[int], hosts: dict[int, int]) -> int | None:
+    """The emptiest table would show a newcomer a theme again: move one traveller from a table
+    with a theme they have not seen to the emptiest table, when that shows the traveller nothing
+    twice either. Returns the table freed for the newcomer (sizes stay as even as before)."""
+    seats = by_round[round_no]
+    fixed = set(hosts) | store.stayer_ids(session, cafe)
+    there = plan.theme_for(emptiest, round_no).name
+    for number in sorted({n for n in seats.values() if n != emptiest}):
+        if plan.theme_for(number, round_no).name in seen:
+            continue
+        for pid in sorted(p for p, n in seats.items() if n == number and p in present and p not in fixed):
+            theirs = {plan.theme_for(n, r).name for r, row in by_round.items() if r != round_no and (n := row.get(pid))}
+            if there not in theirs:
+                store.set_seat(session, cafe, pid, round_no, emptiest)
+                seats[pid] = emptiest
+                return number
+    return None
 
 
 def leave(session: Session, cafe: CafeRow, participant_id: int, now: datetime) -> bool:

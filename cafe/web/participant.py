@@ -7,7 +7,7 @@ from cafe import perspectives, store
 from cafe.db import transaction
 from cafe.errors import Invalid, NotFound
 from cafe.extensions import socketio
-from cafe.services import cafes, utcnow
+from cafe.services import cafes, seating, utcnow
 from cafe.sockets import rooms
 
 bp = Blueprint("participant", __name__)
@@ -49,9 +49,14 @@ def join(code: str):
             except Invalid as error:
                 errors["name" if "name" in error.message else "perspective"] = error.message
             else:
-                cafe_id = cafe.id
+                cafe_id, started = cafe.id, seating.has_started(cafe)
     if request.method == "POST" and not errors:
-        socketio.emit("cafe_changed", {"reason": "participant_joined"}, to=rooms.facilitator(cafe_id))
+        if started:
+            # Mid-café a newcomer joins a table that is talking, and a traveller may have been moved in
+            # a later round to fit them in: every screen re-reads its seat and table.
+            socketio.emit("cafe_changed", {"reason": "seating_changed"}, to=rooms.cafe(cafe_id))
+        else:
+            socketio.emit("cafe_changed", {"reason": "participant_joined"}, to=rooms.facilitator(cafe_id))
         response = redirect(url_for("participant.phone", code=cafe.code), code=303)
         response.set_cookie(
             _cookie(cafe.code), token, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
