@@ -5,9 +5,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from cafe import presenters, store
 from cafe import validation as check
 from cafe.errors import Invalid
-from cafe.services import planning, posting, rounds, seating
+from cafe.services import cafes, planning, posting, rounds, seating
 from cafe.services import Broadcast
 from cafe.sockets.common import handler, now
 
@@ -121,6 +122,21 @@ def discard_plan(db, cafe, data: Any):
     check.payload(data, set())
     planning.discard(db, cafe)
     return {"plan": planning.plan_view(db, cafe)}, _plan_changed(cafe, "discarded")
+
+
+@handler("facilitator", "add_person")
+def add_person(db, cafe, data: Any):
+    """Facilitator adds someone without a phone (they follow the printed sheet); every screen
+    gets cafe_changed, as a newcomer's table changed."""
+    data = check.payload(data, {"name", "perspective", "stays"})
+    name = check.text(data, "name", max_len=40, required=False)
+    perspective = check.text(data, "perspective", max_len=32, required=False)
+    person, _token = cafes.join(db, cafe, name, perspective, now(), stays=check.flag(data, "stays"))
+    reason = "seating_changed" if seating.has_started(cafe) else "participant_joined"
+    audience = ("cafe", cafe.id) if reason == "seating_changed" else ("facilitator", cafe.id)
+    table = store.seat_of(db, cafe, person.id, cafe.round)
+    return ({"participant_id": person.id, "table": table, "table_label": presenters.table_label(table)},
+            [Broadcast("cafe_changed", {"reason": reason}, audience)])
 
 
 @handler("facilitator", "mark_left")

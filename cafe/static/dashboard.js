@@ -396,6 +396,17 @@
     }
   });
 
+  /* Someone without a phone: seated like a newcomer, their itinerary is on the printed sheet. */
+  $('add-person-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const payload = { name: form.name.value, perspective: form.perspective.value, stays: form.stays.checked };
+    send('add_person', payload, form.querySelector('button'), (reply) => {
+      Cafe.announce(fmt(S.person_added, { name: payload.name.trim() || S.someone, label: reply.table_label }));
+      form.reset();
+    });
+  });
+
   /* ---- harvest ---- */
   function counts(perspectives) {
     return el('ul', { class: 'voices' }, ...Object.entries(perspectives || {}).map(([key, n]) =>
