@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from cafe.domain.rotation import theme_stride
 from cafe.domain.annealing import anneal
 from cafe.domain.seating_search import MEET_WEIGHT, PERSPECTIVE_WEIGHT, Schedule
+from cafe.domain.spreading import even_out
 from cafe.domain.seeding import (
     continued, designed_starts, random_start, spread_target, table_sizes, theme_aware_start, themed_starts,
 )
@@ -26,6 +27,8 @@ THEME_MODES = ("rotate", "fixed")
 # known design already gives a perfect start and only perspectives are left to even out.
 SEARCH_BUDGET = 25_000
 POLISH_BUDGET = 4_000
+# Swaps that only even out perspectives (a few microseconds each; most plans are even long before).
+SPREAD_BUDGET = 20_000
 
 
 class RotationError(ValueError):
@@ -218,6 +221,7 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
         hot = 4.0 * PERSPECTIVE_WEIGHT if designed else 2.0 * MEET_WEIGHT
         iterations = int(effort * (POLISH_BUDGET if designed else SEARCH_BUDGET))
         anneal(best, iterations=iterations, seed=request.seed, target=target, hot=hot)
+        even_out(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
     return _tables(request, everyone, past, past_themes, best)
 
 

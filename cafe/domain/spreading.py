@@ -1,0 +1,138 @@
+"""Even out perspectives over the tables without giving up anything the café ranks higher.
+
+Runs after the annealing. Every move here is a swap of two travellers of different
+perspectives, either in one round or along their whole itineraries (which in a designed plan
+changes nobody's encounters or themes: it only relabels who walks which route). A move is kept
+only if it leaves theme repeats and encounters no worse, and does not make perspectives less
+even; moves that change nothing the café counts are kept too, so the search can walk across
+plateaus. Deterministic: a seeded generator and an iteration budget.
+"""
+from __future__ import annotations
+
+import random
+
+from cafe.domain.seating_search import Schedule
+
+Move = tuple[int, int, int]  # round (-1: the whole itinerary), person leaving the table, person arriving
+
+
+def uneven(schedule: Schedule) -> list[tuple[int, int, int, int]]:
+    """(round, table, perspective, how many too many (+) or too few (-)) wherever a table holds
+    a perspective outside its even share of that round (floor or ceil of count / tables)."""
+    found = []
+    tables = schedule.tables
+    for r, row in enumerate(schedule.counts):
+        for k in range(schedule.kinds):
+            total = sum(counts[k] for counts in row)
+            low, extra = divmod(total, tables)
+            high = low + (extra > 0)
+            for t, counts in enumerate(row):
+                c = counts[k]
+                if c > high:
+                    found.append((r, t, k, c - high))
+                elif c < low:
+                    found.append((r, t, k, c - low))
+    return found
+
+
+def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
+    """Swap travellers to bring every perspective to its even share, never at the cost of a
+    theme repeat, an encounter or a less even spread; stops early once all are even."""
+    if schedule.kinds == 0 or schedule.tables < 2 or iterations <= 0:
+        return
+    rng = random.Random(seed)
+    whole = {p for p in range(schedule.people)
+             if not schedule.fixed[p] and all(seats[p] >= 0 for seats in schedule.seat)}
+    all_rounds = list(range(schedule.rounds))
+    # Without rounds played, two whole itineraries trading places change nobody's encounters,
+    # themes or sitting still: only the perspectives each table sees.
+    relabel = not schedule.past
+    # A traveller moved to a table of another theme may see it twice: tables sharing a theme
+    # are the likeliest partners, else a chain of swaps over the rounds keeps themes new.
+    alike: list[dict[int, list[int]]] = []
+    for row in schedule.theme:
+        same: dict[int, list[int]] = {}
+        for t, th in enumerate(row):
+            same.setdefault(th, []).append(t)
+        alike.append(same)
+    todo: list[tuple[int, int, int, int]] = []
+    for step in range(iterations):
+        if step % 128 == 0 or not todo:
+            todo = uneven(schedule)
+            if not todo:
+                return
+        r, a, k, off = todo[rng.randrange(len(todo))]
+        move = _pick(schedule, rng, r, a, k, off, alike[r][schedule.theme[r][a]])
+        if move is None:
+            continue
+        p, q = move  # p holds perspective k and leaves its table for q's
+        if p in whole and q in whole:
+            if relabel:
+                parts = (0, 0, _route_spread(schedule, p, q), 0)
+            else:
+                parts = schedule.chain_parts(p, q, all_rounds)
+            if _keeps_order(parts):
+                for rr in all_rounds:
+                    if schedule.seat[rr][p] != schedule.seat[rr][q]:
+                        schedule.swap(rr, p, q)
+                continue
+        seats = schedule.seat[r]
+        if schedule.theme[r][seats[p]] == schedule.theme[r][seats[q]]:
+            if _keeps_order(schedule.swap_parts(r, p, q)):
+                schedule.swap(r, p, q)
+            continue
+        chain = schedule.chain(p, q, r)
+        if chain is not None and _keeps_order(schedule.chain_parts(p, q, chain)):
+            for rr in chain:
+                if schedule.seat[rr][p] != schedule.seat[rr][q]:
+                    schedule.swap(rr, p, q)
+
+
+def _route_spread(schedule: Schedule, p: int, q: int) -> int:
+    """Change in perspective squares if p and q traded their whole itineraries."""
+    kp, kq = schedule.perspective[p], schedule.perspective[q]
+    change = 0
+    for seats, row in zip(schedule.seat, schedule.counts):
+        a, b = seats[p], seats[q]
+        if a != b:
+            if kp >= 0:
+                change += 2 * (row[b][kp] - row[a][kp] + 1)
+            if kq >= 0:
+                change += 2 * (row[a][kq] - row[b][kq] + 1)
+    return change
+
+
+def _keeps_order(parts: tuple[int, int, int, int]) -> bool:
+    """No worse on themes, encounters or perspectives, and no more travellers sitting still
+    unless perspectives get more even."""
+    theme, meet, spread, stay = parts
+    return theme <= 0 and meet <= 0 and spread <= 0 and (spread < 0 or stay <= 0)
+
+
+def _pick(schedule: Schedule, rng: random.Random, r: int, a: int, k: int, off: int,
+          alike: list[int]) -> tuple[int, int] | None:
+    """Two travellers to swap in round r: one of perspective k leaving a table with too many of
+    it (or from a fuller table, when table a has too few) for one of another perspective at a
+    table with fewer (table a itself when it has too few); the other table is the best of a few
+    drawn at random (often among the tables sharing table a's theme, `alike`), so a big room
+    costs no more than a small one."""
+    counts = schedule.counts[r]
+    members = schedule.members[r]
+    fixed, perspective = schedule.fixed, schedule.perspective
+    pool = alike if len(alike) > 1 and rng.random() < 0.5 else range(schedule.tables)
+    drawn = [t for t in (rng.choice(pool) for _ in range(6)) if t != a]
+    if not drawn:
+        return None
+    if off > 0:
+        source, target = a, min(drawn, key=lambda t: counts[t][k])
+        if counts[target][k] >= counts[a][k] - 1:
+            return None
+    else:
+        source, target = max(drawn, key=lambda t: counts[t][k]), a
+        if counts[source][k] <= counts[a][k] + 1:
+            return None
+    leaving = [p for p in members[source] if perspective[p] == k and not fixed[p]]
+    arriving = [q for q in members[target] if perspective[q] != k and not fixed[q]]
+    if not leaving or not arriving:
+        return None
+    return rng.choice(leaving), rng.choice(arriving)
