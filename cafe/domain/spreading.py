@@ -1,33 +1,32 @@
 """Even out perspectives over the tables without giving up anything the café ranks higher.
 
-Runs after the annealing. Every move here is a swap of two travellers of different
-perspectives, either in one round or along their whole itineraries (which in a designed plan
-changes nobody's encounters or themes: it only relabels who walks which route). A move is kept
-only if it leaves theme repeats and encounters no worse, and does not make perspectives less
-even; moves that change nothing the café counts are kept too, so the search can walk across
-plateaus. Deterministic: a seeded generator and an iteration budget.
+Runs after the annealing, in two steps. With no rounds played yet, `relabel` chooses who walks
+which route (a traveller's tables, round by round): the routes stay, so encounters, themes and
+sitting still cannot change, and an annealing on the labels alone may roam freely. Then
+`even_out` swaps two travellers of different perspectives, in one round or along their whole
+routes, keeping a swap only if it leaves theme repeats and encounters no worse and perspectives
+no less even (swaps that change nothing the café counts are kept too, to walk across plateaus).
+Deterministic: a seeded generator and an iteration budget.
 """
 from __future__ import annotations
 
+import math
 import random
 
 from cafe.domain.seating_search import Schedule
 
-Move = tuple[int, int, int]  # round (-1: the whole itinerary), person leaving the table, person arriving
-
-
-def uneven(schedule: Schedule) -> list[tuple[int, int, int, int]]:
+def uneven(schedule: Schedule, counts: list[list[list[int]]] | None = None) -> list[tuple[int, int, int, int]]:
     """(round, table, perspective, how many too many (+) or too few (-)) wherever a table holds
     a perspective outside its even share of that round (floor or ceil of count / tables)."""
     found = []
     tables = schedule.tables
-    for r, row in enumerate(schedule.counts):
+    for r, row in enumerate(schedule.counts if counts is None else counts):
         for k in range(schedule.kinds):
-            total = sum(counts[k] for counts in row)
+            total = sum(table[k] for table in row)
             low, extra = divmod(total, tables)
             high = low + (extra > 0)
-            for t, counts in enumerate(row):
-                c = counts[k]
+            for t, table in enumerate(row):
+                c = table[k]
                 if c > high:
                     found.append((r, t, k, c - high))
                 elif c < low:
@@ -46,7 +45,7 @@ def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
     all_rounds = list(range(schedule.rounds))
     # Without rounds played, two whole itineraries trading places change nobody's encounters,
     # themes or sitting still: only the perspectives each table sees.
-    relabel = not schedule.past
+    routes_free = not schedule.past
     # A traveller moved to a table of another theme may see it twice: tables sharing a theme
     # are the likeliest partners, else a chain of swaps over the rounds keeps themes new.
     alike: list[dict[int, list[int]]] = []
@@ -67,7 +66,7 @@ def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
             continue
         p, q = move  # p holds perspective k and leaves its table for q's
         if p in whole and q in whole:
-            if relabel:
+            if routes_free:
                 parts = (0, 0, _route_spread(schedule, p, q), 0)
             else:
                 parts = schedule.chain_parts(p, q, all_rounds)
@@ -136,3 +135,95 @@ def _pick(schedule: Schedule, rng: random.Random, r: int, a: int, k: int, off: i
     if not leaving or not arriving:
         return None
     return rng.choice(leaving), rng.choice(arriving)
+
+
+def relabel(schedule: Schedule, *, iterations: int, seed: int) -> None:
+    """With no rounds played, choose which traveller walks which route (their tables, round by
+    round) so that perspectives come out even: the routes stay as they are, so nobody's
+    encounters, themes or sitting still change. Simulated annealing on the labels alone."""
+    if schedule.past or schedule.kinds == 0 or schedule.tables < 2 or iterations <= 0:
+        return
+    whole = [p for p in range(schedule.people)
+             if not schedule.fixed[p] and all(seats[p] >= 0 for seats in schedule.seat)]
+    labels = [schedule.perspective[p] for p in whole]
+    if len(set(labels)) < 2:
+        return
+    routes = [[seats[p] for seats in schedule.seat] for p in whole]
+    counts = [[list(table) for table in row] for row in schedule.counts]
+    rng = random.Random(seed)
+    at = [[[] for _ in range(schedule.tables)] for _ in routes[0]]  # round, table -> routes through it
+    for i, route in enumerate(routes):
+        for r, t in enumerate(route):
+            at[r][t].append(i)
+    cost = best_cost = 0
+    best = list(labels)
+    hot, cold = 4.0, 0.3
+    cooling = (cold / hot) ** (1.0 / iterations)
+    temperature = hot
+    n = len(whole)
+    todo: list[tuple[int, int, int, int]] = []
+    for step in range(iterations):
+        temperature *= cooling
+        if step % 64 == 0:
+            todo = uneven(schedule, counts)
+            if not todo:
+                break
+        if rng.random() < 0.2:  # now and then any two, to leave a dead end
+            i, j = rng.randrange(n), rng.randrange(n)
+        else:
+            r, a, k, off = todo[rng.randrange(len(todo))]
+            row = counts[r]
+            drawn = [rng.randrange(schedule.tables) for _ in range(6)]
+            if off > 0:
+                b = min(drawn, key=lambda t: row[t][k])
+                source, target = a, b
+            else:
+                b = max(drawn, key=lambda t: row[t][k])
+                source, target = b, a
+            with_k = [i for i in at[r][source] if labels[i] == k]
+            without = [j for j in at[r][target] if labels[j] != k]
+            if not with_k or not without:
+                continue
+            i, j = rng.choice(with_k), rng.choice(without)
+        ki, kj = labels[i], labels[j]
+        if ki == kj:
+            continue
+        delta = 0
+        for r, (a, b) in enumerate(zip(routes[i], routes[j])):
+            if a != b:
+                row = counts[r]
+                if ki >= 0:
+                    delta += 2 * (row[b][ki] - row[a][ki] + 1)
+                if kj >= 0:
+                    delta += 2 * (row[a][kj] - row[b][kj] + 1)
+        if delta > 0 and rng.random() >= math.exp(-delta / temperature):
+            continue
+        for r, (a, b) in enumerate(zip(routes[i], routes[j])):
+            if a != b:
+                row = counts[r]
+                if ki >= 0:
+                    row[a][ki] -= 1
+                    row[b][ki] += 1
+                if kj >= 0:
+                    row[b][kj] -= 1
+                    row[a][kj] += 1
+        labels[i], labels[j] = kj, ki
+        cost += delta
+        if cost < best_cost:
+            best_cost, best = cost, list(labels)
+    if best_cost >= 0:
+        return
+    # People of one perspective are alike here: hand the routes labelled k to the people holding k.
+    walkers: dict[int, list[int]] = {}
+    for p in whole:
+        walkers.setdefault(schedule.perspective[p], []).append(p)
+    plan, themes = schedule.snapshot()
+    before = (schedule.theme_cost, schedule.meet_cost, schedule.stay_cost)
+    for route, k in zip(routes, best):
+        p = walkers[k].pop()
+        for r, t in enumerate(route):
+            plan[r][p] = t
+    kept = schedule.snapshot()
+    schedule.load(plan, themes)
+    if (schedule.theme_cost, schedule.meet_cost, schedule.stay_cost) != before:  # pragma: no cover - a guard
+        schedule.load(*kept)
