@@ -36,7 +36,8 @@ def uneven(schedule: Schedule, counts: list[list[list[int]]] | None = None) -> l
 
 def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
     """Swap travellers to bring every perspective to its even share, never at the cost of a
-    theme repeat, an encounter or a less even spread; stops early once all are even."""
+    theme repeat or an encounter; a less even step is taken now and then while warm, and the
+    best plan seen is kept. Stops early once all are even."""
     if schedule.kinds == 0 or schedule.tables < 2 or iterations <= 0:
         return
     rng = random.Random(seed)
@@ -54,12 +55,31 @@ def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
         for t, th in enumerate(row):
             same.setdefault(th, []).append(t)
         alike.append(same)
+    hot, cold = 2.0, 0.2
+    cooling = (cold / hot) ** (1.0 / iterations)
+    temperature = hot
+
+    def accept(parts: tuple[int, int, int, int]) -> bool:
+        theme, meet, spread, stay = parts
+        if theme > 0 or meet > 0:
+            return False
+        if spread > 0:  # a step back on perspectives alone, while warm, to leave a dead end
+            return rng.random() < math.exp(-spread / temperature)
+        return spread < 0 or stay <= 0
+
+    def standing() -> tuple[int, int, int, int]:
+        return schedule.theme_cost, schedule.meet_cost, schedule.spread_cost, schedule.stay_cost
+
+    best, best_plan = standing(), schedule.snapshot()
     todo: list[tuple[int, int, int, int]] = []
     for step in range(iterations):
+        temperature *= cooling
         if step % 128 == 0 or not todo:
             todo = uneven(schedule)
             if not todo:
                 return
+        if standing() < best:
+            best, best_plan = standing(), schedule.snapshot()
         r, a, k, off = todo[rng.randrange(len(todo))]
         move = _pick(schedule, rng, r, a, k, off, alike[r][schedule.theme[r][a]])
         if move is None:
@@ -70,21 +90,23 @@ def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
                 parts = (0, 0, _route_spread(schedule, p, q), 0)
             else:
                 parts = schedule.chain_parts(p, q, all_rounds)
-            if _keeps_order(parts):
+            if accept(parts):
                 for rr in all_rounds:
                     if schedule.seat[rr][p] != schedule.seat[rr][q]:
                         schedule.swap(rr, p, q)
                 continue
         seats = schedule.seat[r]
         if schedule.theme[r][seats[p]] == schedule.theme[r][seats[q]]:
-            if _keeps_order(schedule.swap_parts(r, p, q)):
+            if accept(schedule.swap_parts(r, p, q)):
                 schedule.swap(r, p, q)
             continue
         chain = schedule.chain(p, q, r)
-        if chain is not None and _keeps_order(schedule.chain_parts(p, q, chain)):
+        if chain is not None and accept(schedule.chain_parts(p, q, chain)):
             for rr in chain:
                 if schedule.seat[rr][p] != schedule.seat[rr][q]:
                     schedule.swap(rr, p, q)
+    if best < standing():
+        schedule.load(*best_plan)
 
 
 def _route_spread(schedule: Schedule, p: int, q: int) -> int:
@@ -99,13 +121,6 @@ def _route_spread(schedule: Schedule, p: int, q: int) -> int:
             if kq >= 0:
                 change += 2 * (row[a][kq] - row[b][kq] + 1)
     return change
-
-
-def _keeps_order(parts: tuple[int, int, int, int]) -> bool:
-    """No worse on themes, encounters or perspectives, and no more travellers sitting still
-    unless perspectives get more even."""
-    theme, meet, spread, stay = parts
-    return theme <= 0 and meet <= 0 and spread <= 0 and (spread < 0 or stay <= 0)
 
 
 def _pick(schedule: Schedule, rng: random.Random, r: int, a: int, k: int, off: int,
