@@ -28,11 +28,15 @@ sys.path.insert(0, str(REPO))
 from cafe.domain.planner import (  # noqa: E402
     Participant, RotationRequest, TableSeating, fixed_tables, plan_rotation, table_sizes, theme_index,
 )
-from cafe.domain.rotation_metrics import plan_metrics, repeat_lower_bound  # noqa: E402
+from cafe.domain.rotation_metrics import (  # noqa: E402
+    perspective_spread, plan_metrics, repeat_lower_bound, spread_lower_bound,
+)
 
-PERSPECTIVES = ("lived_experience", "practitioner", "family_carer", "researcher")
-SHARES = (0.4, 0.3, 0.2, 0.1)
-FIGURES = ("repeat_encounters", "theme_repeats", "perspective_spread")
+# A mixed room: about a third with lived experience, some practitioners, carers and managers,
+# and a fifth who gave no perspective (None).
+PERSPECTIVES = ("lived_experience", "practitioner", "family_carer", "manager", None)
+SHARES = (0.35, 0.2, 0.15, 0.1, 0.2)
+FIGURES = ("repeat_encounters", "theme_repeats", "perspective_spread", "perspective_clustered", "perspective_missing")
 
 
 def participants(people: int, tables: int, hosts: bool, perspectives: bool = True, stays: int = 0) -> tuple[Participant, ...]:
@@ -75,6 +79,15 @@ def shuffled(request: RotationRequest, seed: int) -> list[list[TableSeating]]:
     return rounds
 
 
+def spread_bound(request: RotationRequest) -> int:
+    """The least perspective spread any plan can reach: rounds played as they were, then each
+    planned round's bound with hosts and stayers where they sit."""
+    people = {p.id: p for p in request.participants}
+    played = sum(perspective_spread(tables, people) for tables in request.seating)
+    per_round = spread_lower_bound([p.perspective for p in request.participants], request.tables, fixed_tables(request))
+    return played + per_round * (request.rounds - len(request.seating))
+
+
 def measure(label: str, request: RotationRequest, trials: int = 5, themeless: bool = False) -> tuple[dict[str, int], float, dict[str, float]]:
     started = time.perf_counter()
     plan = plan_rotation(request)
@@ -91,23 +104,27 @@ def measure(label: str, request: RotationRequest, trials: int = 5, themeless: bo
     if themeless and request.themes:
         bare = replace(request, themes=())
         plain = str(plan_metrics(plan_rotation(bare), bare.participants)["repeat_encounters"])
+    planned["spread_bound"] = spread_bound(request)
     print(f"{label:<56} {planned['repeat_encounters']:>6} {bound:>5} {plain:>6} {planned['theme_repeats']:>6}"
-          f" {planned['perspective_spread']:>6} {planned['moves_of_stayers']:>5} {seconds:>7.2f}s |"
-          f" {baseline['repeat_encounters']:>8.1f} {baseline['theme_repeats']:>7.1f} {baseline['perspective_spread']:>7.1f}",
-          flush=True)
+          f" {planned['perspective_spread']:>6} {planned['spread_bound']:>5} {planned['perspective_clustered']:>5}"
+          f" {planned['perspective_missing']:>5} {planned['moves_of_stayers']:>5} {seconds:>7.2f}s |"
+          f" {baseline['repeat_encounters']:>8.1f} {baseline['theme_repeats']:>7.1f} {baseline['perspective_spread']:>7.1f}"
+          f" {baseline['perspective_clustered']:>6.1f} {baseline['perspective_missing']:>6.1f}", flush=True)
     return planned, seconds, baseline
 
 
 def header(title: str) -> None:
     print(f"\n{title}\n{'instance':<56} {'repeat':>6} {'bound':>5} {'no-thm':>6} {'theme':>6} {'spread':>6}"
-          f" {'moves':>5} {'time':>8} | {'rnd rep':>8} {'theme':>7} {'spread':>7}")
+          f" {'best':>5} {'clust':>5} {'miss':>5} {'moves':>5} {'time':>8} | {'rnd rep':>8} {'theme':>7} {'spread':>7}"
+          f" {'clust':>6} {'miss':>6}")
 
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     themes = tuple(f"Theme {c}" for c in "ABCDE")
     header("Grid: planner | random shuffle (mean of 5)")
-    totals = {"planned": 0, "baseline": 0.0, "theme": 0, "bound": 0, "spread": 0}
+    totals = dict.fromkeys(("planned", "baseline", "theme", "bound", "spread", "spread_base", "spread_best",
+                            "clustered", "clustered_base", "missing", "missing_base"), 0.0)
     for people in ((12, 40, 120) if quick else (12, 24, 40, 60, 120, 200, 300)):
         for size in (4, 5, 6):
             tables = max(2, math.ceil(people / size))
@@ -118,11 +135,31 @@ def main(argv: list[str]) -> int:
                     planned, _, baseline = measure(label, request, themeless=people <= 40)
                     totals["bound"] += repeat_lower_bound(people, tables, rounds, tables if hosts else 0)
                     totals["spread"] += planned["perspective_spread"]
+                    totals["spread_base"] += baseline["perspective_spread"]
+                    totals["spread_best"] += planned["spread_bound"]
+                    for figure in ("clustered", "missing"):
+                        totals[figure] += planned[f"perspective_{figure}"]
+                        totals[f"{figure}_base"] += baseline[f"perspective_{figure}"]
                     totals["planned"] += planned["repeat_encounters"]
                     totals["baseline"] += baseline["repeat_encounters"]
                     totals["theme"] += planned["theme_repeats"]
-    print(f"grid totals: repeated encounters {totals['planned']} (random {totals['baseline']:.0f}, "
-          f"lower bound {totals['bound']}), theme repeats {totals['theme']}, perspective spread {totals['spread']}")
+    print(f"grid totals: repeated encounters {totals['planned']:.0f} (random {totals['baseline']:.0f}, "
+          f"lower bound {totals['bound']:.0f}), theme repeats {totals['theme']:.0f}, perspective spread "
+          f"{totals['spread']:.0f} (random {totals['spread_base']:.0f}, best possible {totals['spread_best']:.0f}), "
+          f"clustered tables {totals['clustered']:.0f} (random {totals['clustered_base']:.0f}), "
+          f"tables missing a perspective {totals['missing']:.0f} (random {totals['missing_base']:.0f})")
+
+    header("Perspectives in mixed rooms (35% lived experience, carers, practitioners, managers, 20% not given)")
+    mixed = [(40, 8, 4, True), (60, 12, 4, False), (60, 12, 4, True), (120, 24, 5, True), (300, 60, 4, True)]
+    for people, tables, rounds, hosts in mixed:
+        measure(f"{people} people, {tables} tables, {rounds} rounds{', hosts' if hosts else ''}, 5 themes",
+                RotationRequest(participants(people, tables, hosts), tables, rounds, themes, seed=1))
+
+    header("Small tight cafés (themes rank first, so repeats rise above the bound)")
+    tight = tuple(Participant(i + 1, PERSPECTIVES[i % 3], host=i < 4) for i in range(16))
+    for mode in ("rotate", "fixed"):
+        measure(f"16 people, 4 tables, 4 hosts, 3 rounds, 4 themes, {mode}",
+                RotationRequest(tight, 4, 3, themes[:4], mode, seed=1))
 
     header("Named instances (perfect schedules exist)")
     named = [

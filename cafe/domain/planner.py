@@ -4,8 +4,9 @@ Hard rules: everyone present is seated once per round, table sizes stay within t
 within one of each other where the seats that cannot move allow, and hosts and people who prefer
 not to move keep their table. Within those, the search in `seating_search` pursues the goals in
 order: unseen themes, new people, perspectives spread evenly, travellers on the move. Known
-perfect designs (`designs`) are tried as starting points; the same request and seed always give
-the same plan.
+perfect designs (`designs`) are tried as starting points; small rooms restart the search from
+several starts; `spreading` then evens out perspectives with moves that keep every higher goal
+as it is. The same request and seed always give the same plan.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from cafe.domain.rotation import theme_stride
 from cafe.domain.annealing import anneal
 from cafe.domain.seating_search import MEET_WEIGHT, PERSPECTIVE_WEIGHT, Schedule
+from cafe.domain.spreading import even_out, relabel
 from cafe.domain.seeding import (
     continued, designed_starts, random_start, spread_target, table_sizes, theme_aware_start, themed_starts,
 )
@@ -26,6 +28,17 @@ THEME_MODES = ("rotate", "fixed")
 # known design already gives a perfect start and only perspectives are left to even out.
 SEARCH_BUDGET = 25_000
 POLISH_BUDGET = 4_000
+# Swaps that only even out perspectives (a few microseconds each; most plans are even long before).
+SPREAD_BUDGET = 20_000
+# Small rooms planned from scratch (up to SMALL_ROOM seats over the planned rounds) split the
+# search into several short runs from different starts (their landscape is rugged, and a
+# restart beats a longer walk): one run per SEATS_PER_RESTART seats, at most MAX_RESTARTS, none
+# shorter than MIN_RUN moves. Bigger rooms need the long walk; a re-plan starts from the design
+# already under way.
+SMALL_ROOM = 100
+SEATS_PER_RESTART = 1200
+MAX_RESTARTS = 24
+MIN_RUN = 1000
 
 
 class RotationError(ValueError):
@@ -190,13 +203,16 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
         starts += designed_starts(len(people), tables, planned_rounds, fixed, perspectives, n)
     best: Schedule | None = None
 
+    def build(seats: list[list[int]], rotation: list[list[int]] | None) -> Schedule:
+        if request.theme_mode == "fixed":
+            rotation = None
+        return Schedule(tables=tables, past=past, past_themes=past_themes, planned=seats, themes=rotation or themes,
+                        fixed=fixed_all, perspectives=perspectives, themes_movable=request.theme_mode == "rotate")
+
     def consider(starts: list[tuple[list[list[int]], list[list[int]] | None]]) -> None:
         nonlocal best
         for seats, rotation in starts:
-            if request.theme_mode == "fixed":
-                rotation = None
-            schedule = Schedule(tables=tables, past=past, past_themes=past_themes, planned=seats, themes=rotation or themes,
-                                fixed=fixed_all, perspectives=perspectives, themes_movable=request.theme_mode == "rotate")
+            schedule = build(seats, rotation)
             if best is None or (schedule.theme_cost, schedule.cost) < (best.theme_cost, best.cost):
                 best = schedule
 
@@ -217,7 +233,17 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
         designed = best.meet_cost == 0 and best.theme_cost == 0
         hot = 4.0 * PERSPECTIVE_WEIGHT if designed else 2.0 * MEET_WEIGHT
         iterations = int(effort * (POLISH_BUDGET if designed else SEARCH_BUDGET))
-        anneal(best, iterations=iterations, seed=request.seed, target=target, hot=hot)
+        runs = [best]
+        if not designed and not past and len(people) * planned_rounds <= SMALL_ROOM:
+            seats = len(people) * planned_rounds
+            restarts = min(MAX_RESTARTS, SEATS_PER_RESTART // seats, iterations // MIN_RUN)
+            runs += [build(random_start(len(everyone), len(people), fixed, sizes, planned_rounds, rng), None)
+                     for _ in range(restarts - 1)]
+        for k, schedule in enumerate(runs):
+            anneal(schedule, iterations=iterations // len(runs), seed=request.seed + k, target=target, hot=hot)
+        best = min(runs, key=lambda schedule: (schedule.theme_cost, schedule.cost))
+        relabel(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
+        even_out(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
     return _tables(request, everyone, past, past_themes, best)
 
 

@@ -5,10 +5,15 @@
 - theme_repeats: how many times a traveller (neither host nor stayer) meets a theme again
   while a theme they have not seen is on offer somewhere in that round.
 - max_size_gap: the largest difference between the biggest and smallest table of a round.
-- perspective_spread: for every round and perspective, how far the largest and smallest count
-  of that perspective over the tables differ beyond what the numbers force (0 when the
-  perspective divides evenly over the tables, else 1), summed. 0 means every perspective is as
-  evenly spread as it can be in every round.
+- perspective_spread: for every round, perspective and table, how far the table's count of
+  people with that perspective lies outside its even share: with n of them seated in the round
+  over T tables, each table should hold floor(n / T) or ceil(n / T); a table holding c counts
+  max(0, c - ceil(n / T)) + max(0, floor(n / T) - c). Summed; 0 means every perspective is as
+  evenly spread as the numbers allow in every round.
+- perspective_clustered: tables, per round and perspective, holding more than ceil(n / T) of it
+  (what a facilitator sees as "they all sat together").
+- perspective_missing: tables, per round and perspective, with nobody of a perspective that has
+  at least as many people in the room as there are tables (so every table could have one).
 - moves_of_stayers: times a host or a person who prefers not to move changed table.
 - travellers_staying: times a traveller sat at the same table two rounds running.
 """
@@ -28,7 +33,7 @@ def plan_metrics(rounds: Sequence[Sequence[TableSeating]], participants: Sequenc
     seen: dict[Hashable, set[str]] = {pid: set() for pid in people}
     last: dict[Hashable, int] = {}
     figures = dict(repeat_encounters=0, theme_repeats=0, max_size_gap=0, perspective_spread=0,
-                   moves_of_stayers=0, travellers_staying=0)
+                   perspective_clustered=0, perspective_missing=0, moves_of_stayers=0, travellers_staying=0)
     for tables in rounds:
         sizes = [len(t.members) for t in tables]
         figures["max_size_gap"] = max(figures["max_size_gap"], max(sizes, default=0) - min(sizes, default=0))
@@ -51,23 +56,60 @@ def plan_metrics(rounds: Sequence[Sequence[TableSeating]], participants: Sequenc
                     if table.theme in seen[pid] and not offered <= seen[pid]:
                         figures["theme_repeats"] += 1
                     seen[pid].add(table.theme)
-        figures["perspective_spread"] += perspective_spread(tables, people)
+        for name, value in perspective_figures(tables, people).items():
+            figures[name] += value
     return figures
 
 
-def perspective_spread(tables: Sequence[TableSeating], people: Mapping[Hashable, Participant]) -> int:
-    """Unevenness of perspectives over the tables of one round, beyond what the numbers force."""
+def perspective_counts(tables: Sequence[TableSeating], people: Mapping[Hashable, Participant]) -> dict[str, list[int]]:
+    """Perspective -> how many people holding it sit at each table of one round."""
     counts: dict[str, list[int]] = {}
     for i, table in enumerate(tables):
         for pid in table.members:
             person = people.get(pid)
             if person is not None and person.perspective:
                 counts.setdefault(person.perspective, [0] * len(tables))[i] += 1
+    return counts
+
+
+def perspective_figures(tables: Sequence[TableSeating], people: Mapping[Hashable, Participant]) -> dict[str, int]:
+    """Spread, clustered and missing (see the module docstring) for one round."""
+    figures = dict(perspective_spread=0, perspective_clustered=0, perspective_missing=0)
+    for row in perspective_counts(tables, people).values():
+        low, high = _shares(sum(row), len(row))
+        for c in row:
+            figures["perspective_spread"] += max(0, c - high) + max(0, low - c)
+            figures["perspective_clustered"] += c > high
+            figures["perspective_missing"] += low >= 1 and c == 0
+    return figures
+
+
+def perspective_spread(tables: Sequence[TableSeating], people: Mapping[Hashable, Participant]) -> int:
+    """How far the perspectives of one round lie outside their even shares (0: as even as can be)."""
+    return perspective_figures(tables, people)["perspective_spread"]
+
+
+def spread_lower_bound(perspectives: Sequence[str | None], tables: int, fixed: Mapping[int, int]) -> int:
+    """The least perspective_spread of one round, given everyone's perspective and the table
+    (from 0) of those who cannot move (`fixed`: person index -> table): each perspective on its
+    own, the movable people of it added to the table holding fewest of it, table sizes ignored."""
     total = 0
-    for row in counts.values():
-        forced = 0 if sum(row) % len(tables) == 0 else 1
-        total += max(0, max(row) - min(row) - forced)
+    for kind in dict.fromkeys(k for k in perspectives if k):
+        row = [0] * tables
+        for i, t in fixed.items():
+            row[t] += perspectives[i] == kind
+        movable = sum(1 for i, k in enumerate(perspectives) if k == kind and i not in fixed)
+        for _ in range(movable):
+            row[row.index(min(row))] += 1
+        low, high = _shares(sum(row), tables)
+        total += sum(max(0, c - high) + max(0, low - c) for c in row)
     return total
+
+
+def _shares(count: int, tables: int) -> tuple[int, int]:
+    """The fewest and most of `count` people each of `tables` tables holds when split evenly."""
+    low, extra = divmod(count, tables)
+    return low, low + (extra > 0)
 
 
 def repeat_lower_bound(people: int, tables: int, rounds: int, hosts: int = 0, fixed_at: Sequence[int] = ()) -> int:

@@ -141,6 +141,11 @@ class Schedule:
 
     def swap_delta(self, r: int, p: int, q: int) -> int:
         """Cost change if p and q (at different tables in round r) changed places."""
+        return weigh(self.swap_parts(r, p, q), self.stay_weight)
+
+    def swap_parts(self, r: int, p: int, q: int) -> tuple[int, int, int, int]:
+        """Change in each goal (themes, meetings, perspective squares, stays) if p and q (at
+        different tables in round r) changed places."""
         seats = self.seat[r]
         a, b = seats[p], seats[q]
         members = self.members[r]
@@ -152,27 +157,26 @@ class Schedule:
         for y in members[b]:
             if y != q:
                 meet += met_p.get(y, 0) - met_q[y] + 1
-        delta = MEET_WEIGHT * meet
+        theme = 0
         ta, tb = self.theme[r][a], self.theme[r][b]
         if ta != tb:
-            delta += THEME_WEIGHT * (self.person_theme_cost(p, r, tb) - self.theme_of[p]
-                                     + self.person_theme_cost(q, r, ta) - self.theme_of[q])
+            theme = (self.person_theme_cost(p, r, tb) - self.theme_of[p]
+                     + self.person_theme_cost(q, r, ta) - self.theme_of[q])
+        spread = 0
         kp, kq = self.perspective[p], self.perspective[q]
         if kp != kq:
             counts_a, counts_b = self.counts[r][a], self.counts[r][b]
-            spread = 0
             if kp >= 0:
                 spread += 2 * (counts_b[kp] - counts_a[kp] + 1)
             if kq >= 0:
                 spread += 2 * (counts_a[kq] - counts_b[kq] + 1)
-            delta += PERSPECTIVE_WEIGHT * spread
         before = self.previous_table(p, r)
         after = self.seat[r + 1][p] if r + 1 < self.rounds else -1
-        delta += self.stay_weight * ((b == before) + (b == after) - (a == before) - (a == after))
+        stay = (b == before) + (b == after) - (a == before) - (a == after)
         before = self.previous_table(q, r)
         after = self.seat[r + 1][q] if r + 1 < self.rounds else -1
-        delta += self.stay_weight * ((a == before) + (a == after) - (b == before) - (b == after))
-        return delta
+        stay += (a == before) + (a == after) - (b == before) - (b == after)
+        return theme, meet, spread, stay
 
     def swap(self, r: int, p: int, q: int) -> None:
         """Let p and q change places in round r, keeping every running count exact."""
@@ -229,6 +233,10 @@ class Schedule:
 
     def chain_delta(self, p: int, q: int, rounds: list[int]) -> int:
         """Cost change if p and q changed places in every round of `rounds`, without moving them."""
+        return weigh(self.chain_parts(p, q, rounds), self.stay_weight)
+
+    def chain_parts(self, p: int, q: int, rounds: list[int]) -> tuple[int, int, int, int]:
+        """Change in each goal (as `swap_parts`) if p and q changed places in every round of `rounds`."""
         touched: dict[tuple[int, int], int] = {}  # pair counts already changed earlier in the chain
         met_p, met_q = self.met[p], self.met[q]
         meet = spread = 0
@@ -260,7 +268,7 @@ class Schedule:
             theme += self.person_theme_cost(person, seats=seats) - self.theme_of[person]
             if not self.fixed[person]:
                 stay += self.stays(person, seats) - self.stays(person)
-        return (THEME_WEIGHT * theme + MEET_WEIGHT * meet + PERSPECTIVE_WEIGHT * spread + self.stay_weight * stay)
+        return theme, meet, spread, stay
 
     def theme_swap(self, r: int, a: int, b: int) -> None:
         """Tables a and b exchange their themes in round r (its own undo)."""
@@ -291,6 +299,12 @@ class Schedule:
             else:
                 self.theme_cost += fresh - self.theme_of[p]
             self.theme_of[p] = fresh
+
+
+def weigh(parts: tuple[int, int, int, int], stay_weight: int = STAY_WEIGHT) -> int:
+    """The cost of a change given per goal (travellers' themes, meetings, perspectives, stays)."""
+    theme, meet, spread, stay = parts
+    return THEME_WEIGHT * theme + MEET_WEIGHT * meet + PERSPECTIVE_WEIGHT * spread + stay_weight * stay
 
 
 def _pair_cost(rounds: Sequence[Sequence[int]], people: int) -> int:

@@ -105,7 +105,7 @@ def designed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, i
         points: dict[int, int] = {t: i for i, t in fixed.items()}  # column 0, row = their table
         free = [x * tables + y for x in range(size) for y in range(tables)
                 if x * tables + y not in removed and not (x == 0 and y in points)]
-        points.update(zip(free, travellers))
+        points.update(zip(free, arrange(travellers, perspectives, free, tables)))
         plan = _plan_from_groups(grid_rounds(r, multipliers, columns), points, people)
         starts.append((plan, None))
         if themes == tables and None not in multipliers:
@@ -113,6 +113,44 @@ def designed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, i
                 rotation = [[r.add(t, r.mul(shift, m)) for t in range(tables)] for m in numbers]
                 starts.append((plan, rotation))
     return starts
+
+
+def arrange(travellers: Sequence[int], perspectives: Sequence[int], free: Sequence[int], tables: int) -> list[int]:
+    """Travellers in the order they take the design's free points (x * tables + y, column x).
+
+    A column of a grid design seats one of its people at each table in every round, so a
+    perspective that fills whole columns and at most one part of another is spread evenly in
+    every round. Perspectives, largest first, take whole empty columns, then the column whose
+    room fits the rest most tightly; people with no perspective fill what is left."""
+    room = Counter(point // tables for point in free)
+    left = dict(room)
+    placed: dict[int, list[int]] = {x: [] for x in room}
+    groups: dict[int, list[int]] = {}
+    for i in travellers:
+        groups.setdefault(perspectives[i], []).append(i)
+    unknown = groups.pop(-1, [])
+
+    def put(x: int, people: list[int]) -> None:
+        placed[x].extend(people)
+        left[x] -= len(people)
+
+    for group in sorted(groups.values(), key=len, reverse=True):
+        rest = list(group)
+        for x in sorted(room, key=lambda x: -room[x]):
+            if left[x] == room[x] == tables and len(rest) >= tables:
+                put(x, rest[:tables])
+                rest = rest[tables:]
+        while rest:
+            fits = [x for x in left if left[x] >= len(rest)]
+            x = min(fits, key=lambda x: (left[x], x)) if fits else max(left, key=lambda x: (left[x], -x))
+            take = min(len(rest), left[x])
+            put(x, rest[:take])
+            rest = rest[take:]
+    for x in sorted(left):
+        take = left[x]
+        put(x, unknown[:take])
+        unknown = unknown[take:]
+    return [placed[point // tables].pop(0) for point in free]
 
 
 def theme_aware_start(everyone: int, present: int, fixed: Mapping[int, int], sizes: Sequence[int],
@@ -185,7 +223,7 @@ def themed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, int
     points: dict[int, int] = {element[t]: i for i, t in fixed.items()}  # column 0, row = their table
     free = [x * tables + y for x in range(size) for y in range(tables)
             if x * tables + y not in removed and not (x == 0 and y in points)]
-    points.update(zip(free, travellers))
+    points.update(zip(free, arrange(travellers, perspectives, free, tables)))
     groups = [[members_at[element[t]] for t in range(tables)] for members_at in grid_rounds(r, grid.multipliers, columns)]
     rotation = [[grid.plus(grid.coset[element[t]], shift) for t in range(tables)] for shift in grid.shifts]
     return [(_plan_from_groups(groups, points, people), None if theme_mode == "fixed" else rotation)]
