@@ -9,7 +9,8 @@ instances where a perfect schedule is known, prints repeated encounters, a lower
 repeats with no themes to honour (themes rank first and cost encounters in tight rooms), theme
 repeats, perspective spread, moves of people who stay put and planning time, next to the mean
 of a random shuffle (hosts and stayers kept, table sizes balanced, travellers shuffled, themes
-ignored) over five seeds. Then cafés with people who prefer not to move and a re-plan after
+ignored) over five seeds, and of a random shuffle that keeps themes new where it can (the fair
+comparison where themes rank first). Then cafés with people who prefer not to move and a re-plan after
 rounds already played; ends with 1,000 people at 200 tables over 4 rounds (target < 2 s).
 """
 from __future__ import annotations
@@ -79,6 +80,31 @@ def shuffled(request: RotationRequest, seed: int) -> list[list[TableSeating]]:
     return rounds
 
 
+def shuffled_keeping_themes(request: RotationRequest, seed: int) -> list[list[TableSeating]]:
+    """A fairer baseline where themes rank first: each round, travellers in random order take a
+    random free seat at a table whose theme they have not seen yet (any free seat when none is)."""
+    rng = random.Random(seed)
+    rounds = shuffled(request, seed)  # the fixed people and the table sizes
+    fixed = {request.participants[i].id for i in fixed_tables(request)}
+    seen: dict = {p.id: set() for p in request.participants}
+    for row in rounds:
+        free = [t.table for t in row for m in t.members if m not in fixed]
+        movers = [m for t in row for m in t.members if m not in fixed]
+        rng.shuffle(movers)
+        theme_of = {t.table: t.theme for t in row}
+        seat: dict[int, list] = {t.table: [m for m in t.members if m in fixed] for t in row}
+        for person in movers:
+            fresh = [n for n in free if theme_of[n] not in seen[person]]
+            number = rng.choice(fresh or free)
+            free.remove(number)
+            seat[number].append(person)
+        row[:] = [replace(t, members=tuple(sorted(seat[t.table]))) for t in row]
+        for t in row:
+            for m in t.members:
+                seen[m].add(t.theme)
+    return rounds
+
+
 def spread_bound(request: RotationRequest) -> int:
     """The least perspective spread any plan can reach: rounds played as they were, then each
     planned round's bound with hosts and stayers where they sit."""
@@ -97,6 +123,12 @@ def measure(label: str, request: RotationRequest, trials: int = 5, themeless: bo
     assert planned["moves_of_stayers"] == 0, label
     base = [plan_metrics(shuffled(request, seed), request.participants) for seed in range(trials)]
     baseline = {f: sum(b[f] for b in base) / trials for f in FIGURES}
+    if request.themes:
+        kept = [plan_metrics(shuffled_keeping_themes(request, seed), request.participants) for seed in range(trials)]
+        baseline["kept_repeats"] = sum(b["repeat_encounters"] for b in kept) / trials
+        baseline["kept_themes"] = sum(b["theme_repeats"] for b in kept) / trials
+    else:
+        baseline["kept_repeats"], baseline["kept_themes"] = baseline["repeat_encounters"], baseline["theme_repeats"]
     hosts = sum(p.host for p in request.participants)
     fixed_at = Counter(fixed_tables(request).values()).values()
     bound = repeat_lower_bound(len(request.participants), request.tables, request.rounds, hosts, list(fixed_at))
@@ -109,21 +141,22 @@ def measure(label: str, request: RotationRequest, trials: int = 5, themeless: bo
           f" {planned['perspective_spread']:>6} {planned['spread_bound']:>5} {planned['perspective_clustered']:>5}"
           f" {planned['perspective_missing']:>5} {planned['moves_of_stayers']:>5} {seconds:>7.2f}s |"
           f" {baseline['repeat_encounters']:>8.1f} {baseline['theme_repeats']:>7.1f} {baseline['perspective_spread']:>7.1f}"
-          f" {baseline['perspective_clustered']:>6.1f} {baseline['perspective_missing']:>6.1f}", flush=True)
+          f" {baseline['perspective_clustered']:>6.1f} {baseline['perspective_missing']:>6.1f} |"
+          f" {baseline['kept_repeats']:>8.1f} {baseline['kept_themes']:>6.1f}", flush=True)
     return planned, seconds, baseline
 
 
 def header(title: str) -> None:
     print(f"\n{title}\n{'instance':<56} {'repeat':>6} {'bound':>5} {'no-thm':>6} {'theme':>6} {'spread':>6}"
           f" {'best':>5} {'clust':>5} {'miss':>5} {'moves':>5} {'time':>8} | {'rnd rep':>8} {'theme':>7} {'spread':>7}"
-          f" {'clust':>6} {'miss':>6}")
+          f" {'clust':>6} {'miss':>6} | {'rnd+thm':>8} {'theme':>6}")
 
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     themes = tuple(f"Theme {c}" for c in "ABCDE")
-    header("Grid: planner | random shuffle (mean of 5)")
-    totals = dict.fromkeys(("planned", "baseline", "theme", "bound", "spread", "spread_base", "spread_best",
+    header("Grid: planner | random shuffle (mean of 5) | random shuffle keeping themes new (mean of 5)")
+    totals = dict.fromkeys(("planned", "baseline", "kept", "kept_themes", "theme", "bound", "spread", "spread_base", "spread_best",
                             "clustered", "clustered_base", "missing", "missing_base"), 0.0)
     for people in ((12, 40, 120) if quick else (12, 24, 40, 60, 120, 200, 300)):
         for size in (4, 5, 6):
@@ -142,9 +175,12 @@ def main(argv: list[str]) -> int:
                         totals[f"{figure}_base"] += baseline[f"perspective_{figure}"]
                     totals["planned"] += planned["repeat_encounters"]
                     totals["baseline"] += baseline["repeat_encounters"]
+                    totals["kept"] += baseline["kept_repeats"]
+                    totals["kept_themes"] += baseline["kept_themes"]
                     totals["theme"] += planned["theme_repeats"]
-    print(f"grid totals: repeated encounters {totals['planned']:.0f} (random {totals['baseline']:.0f}, "
-          f"lower bound {totals['bound']:.0f}), theme repeats {totals['theme']:.0f}, perspective spread "
+    print(f"grid totals: repeated encounters {totals['planned']:.0f} (random {totals['baseline']:.0f}, random keeping "
+          f"themes new {totals['kept']:.0f} with {totals['kept_themes']:.0f} theme repeats left, lower bound "
+          f"{totals['bound']:.0f}), theme repeats {totals['theme']:.0f}, perspective spread "
           f"{totals['spread']:.0f} (random {totals['spread_base']:.0f}, best possible {totals['spread_best']:.0f}), "
           f"clustered tables {totals['clustered']:.0f} (random {totals['clustered_base']:.0f}), "
           f"tables missing a perspective {totals['missing']:.0f} (random {totals['missing_base']:.0f})")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 
 from cafe.domain.planner import Participant, RotationRequest, TableSeating, fixed_tables, plan_rotation
 from cafe.domain.rotation_metrics import perspective_figures, plan_metrics, spread_lower_bound
-from tests.unit.test_planner import requests
+from test_planner import requests  # the planner tests' request strategy (pytest puts tests/unit on the path)
 
 MIX = ("lived", "lived", "lived", "lived", "lived", "lived", "lived", "practitioner", "practitioner", "practitioner",
        "carer", "carer", "carer", "manager", "manager", "manager", None, None, None, None)  # 35% lived experience
