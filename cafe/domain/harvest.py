@@ -166,11 +166,13 @@ def _label(texts: Sequence[str], other_uni: Counter[str], other_pairs: Counter[s
                    if score(uni[key], other_uni[key]) >= 0.5 * top and uni[key] >= 2), None)
     if second is not None:
         return _sentence_case(f"{spell(first)} and {spell(second)}")
-    beside = Counter({p: c for p, c in pairs.items() if first in p.split()})
-    if beside:
-        return _sentence_case(" ".join(spell(s) for s in beside.most_common(1)[0][0].split()))
-    # a lone word is a tag, not a label: a short form of a member says more
-    fuller = short_text(texts[0])
+    # Nothing the members share makes a phrase (two words side by side once, spelled from other
+    # texts, read as nonsense: "Changed takes"). A short form of the member that carries most of
+    # the group's distinctive words says more than a lone word, which is a tag, not a label.
+    def weight(seq: Sequence[tuple[str, str]]) -> float:
+        return sum(score(uni[k], other_uni[k]) for k in {k for k, _ in seq if k})
+    best = max(range(len(texts)), key=lambda i: (weight(seqs[i]), -i))
+    fuller = short_text(texts[best])
     return fuller if len(fuller.split()) >= 2 else _sentence_case(spell(first))
 
 

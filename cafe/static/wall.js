@@ -180,11 +180,16 @@
     const patterns = (harvest.crosscutting || []).slice(0, 3);
     const questions = (harvest.open_questions || []).slice(0, 3);
     $('across').hidden = !(patterns.length || questions.length);
-    $('across').replaceChildren(
-      patterns.length ? el('section', { class: 'wall-across-part' }, el('h3', {}, S.across),
-        el('ul', { class: 'plain' }, ...patterns.map((p) => el('li', {}, el('strong', {}, p.label), ` · ${p.themes.join(', ')}`)))) : null,
-      questions.length ? el('section', { class: 'wall-across-part' }, el('h3', {}, S.questions),
-        el('ul', { class: 'plain' }, ...questions.map((q) => el('li', {}, `“${q.text}”`)))) : null);
+    const parts = [];
+    if (patterns.length) {
+      parts.push(el('section', { class: 'wall-across-part' }, el('h3', {}, S.across),
+        el('ul', { class: 'plain' }, ...patterns.map((p) => el('li', {}, el('strong', {}, p.label), ` · ${p.themes.join(', ')}`)))));
+    }
+    if (questions.length) {
+      parts.push(el('section', { class: 'wall-across-part' }, el('h3', {}, S.questions),
+        el('ul', { class: 'plain' }, ...questions.map((q) => el('li', {}, `“${q.text}”`)))));
+    }
+    $('across').replaceChildren(...parts);  // (replaceChildren would print a null as "null")
   }
 
   function renderHarvest() {

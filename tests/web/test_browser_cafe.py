@@ -274,6 +274,9 @@ def test_a_whole_cafe_in_real_browsers(contexts, live_server, playwright):
             expect(wall.locator("#themes .wall-sub-label").filter(has_text=first).first).to_be_visible()
     for phone in phones:
         expect(phone.part("harvest")).to_be_visible()
+    for page in (wall, dash, *(phone.page for phone in phones)):
+        # a missing value must never reach the screen as a word
+        assert not re.search(r"\b(null|undefined|NaN)\b", page.inner_text("body")), page.url
 
     # ---- every export, downloaded from the dashboard's links
     name, markdown = download(dash, "Report (Markdown)")
