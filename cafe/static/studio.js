@@ -81,7 +81,8 @@
 
   function themeSection(theme, index) {
     const head = `theme-${index}`;
-    const summary = [fmt(S.theme_summary, { n: theme.insight_count, m: theme.subthemes.length }),
+    const summary = [fmt(theme.subthemes.length === 1 ? S.theme_summary_one : S.theme_summary,
+      { n: theme.insight_count, m: theme.subthemes.length }),
       theme.curated ? fmt(S.curated, { v: theme.version }) : S.automatic];
     if (theme.hidden.length) summary.push(fmt(S.hidden_n, { n: theme.hidden.length }));
     const k = el('input', { type: 'number', min: 1, max: 12, value: theme.k || theme.subthemes.length || 1,
