@@ -101,6 +101,23 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
     return {**base, "themes": themes, "feedback": feedback.attach(snap, themes)}
 
 
+# What a phone's harvest view uses; the rest (member ids, voice figures, each table's grouping)
+# is for the dashboard, the projector and exports, and would cost every phone on venue Wi-Fi.
+_PHONE_THEME = ("theme", "insight_count", "top_insights", "feedback")
+_PHONE_SUB = ("id", "label", "count", "distinct", "quote", "quote_insight")
+_PHONE_TOP = ("participant_count", "insight_count", "feedback", "open_questions")
+
+
+def for_phone(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The harvest as a phone gets it: the same themes, sub-themes, quotes and feedback, lighter."""
+    if payload is None:
+        return None
+    themes = [{**{k: t[k] for k in _PHONE_THEME if k in t},
+               "subthemes": [{k: s[k] for k in _PHONE_SUB if k in s} for s in t["subthemes"]]}
+              for t in payload["themes"]]
+    return {**{k: payload[k] for k in _PHONE_TOP if k in payload}, "themes": themes}
+
+
 def _build(snap: Snapshot) -> dict[str, Any]:
     """The harvest payload without participants' feedback."""
     by_id = {i.id: i for i in snap.insights}

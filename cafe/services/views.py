@@ -157,6 +157,6 @@ def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
         "handover_due": due,
         "next": {**upcoming, "stay": upcoming["table"] == number} if upcoming else None,
         "itinerary": itinerary,
-        "harvest": snap.harvest(),
+        "harvest": harvesting.for_phone(snap.harvest()),
         "feedback": feedback.mine(snap, me),
     }

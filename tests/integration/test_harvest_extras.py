@@ -67,3 +67,22 @@ def test_near_identical_insights_are_one_voice_counted_twice(facilitator):
     grouped = [s for s in theme["subthemes"] if s["duplicates"]]
     assert len(grouped) == 1 and len(grouped[0]["duplicates"][0]) == 2
     assert grouped[0]["distinct"] == grouped[0]["count"] - 1
+
+
+def test_phones_get_the_same_harvest_lighter(facilitator):
+    import json
+
+    phones = facilitator.join(6, ("lived_experience", "practitioner"))
+    facilitator.do("start_round")
+    for i, phone in enumerate(phones):
+        _post(phone, f"Paying people fairly for their time and expertise matters {i}")
+    facilitator.play_on_to_harvest()
+    full = facilitator.state()["harvest"]
+    light = phones[0].state()["harvest"]
+    assert [t["theme"] for t in light["themes"]] == [t["theme"] for t in full["themes"]]
+    for mine, whole in zip(light["themes"], full["themes"]):
+        assert [(s["label"], s["count"], s["quote_insight"]) for s in mine["subthemes"]] == \
+               [(s["label"], s["count"], s["quote_insight"]) for s in whole["subthemes"]]
+        assert "voice" not in mine and all("insight_ids" not in s for s in mine["subthemes"])
+    assert "tables" not in light and "voice_flags" not in light
+    assert len(json.dumps(light)) * 2 < len(json.dumps(full))
