@@ -14,10 +14,14 @@ from cafe.services import planning
 
 
 def seat_newcomer(session: Session, cafe: CafeRow, participant_id: int) -> int:
-    """Seat a person who just joined at the emptiest table (a new table when all are full)."""
+    """Seat a person who just joined at the emptiest table (a new table when all are full; after
+    the start, when all have one more than the table size)."""
     plan = store.plan_of(cafe)
     sizes = _sizes(session, cafe, cafe.round)
-    if all(size >= plan.table_size for size in sizes.values()):
+    # Once the café has started, a new table would seat a late arrival alone in a talking room:
+    # one chair more at a table is better, and a re-plan spreads the later rounds out.
+    full = plan.table_size + (1 if has_started(cafe) else 0)
+    if all(size >= full for size in sizes.values()):
         number = max(sizes, default=0) + 1
         session.add(TableRow(cafe_id=cafe.id, number=number))
         session.flush()

@@ -302,6 +302,8 @@ def test_a_table_opened_mid_cafe_follows_the_rotation_and_the_others_keep_theirs
     cafe.join(40)  # eight full tables of 5
     cafe.start()
     before = themes(cafe)
+    extra = cafe.join(8)  # mid-café, a full table takes one more rather than seat someone alone
+    assert sorted(cafe.seats(1)[p] for p in extra) == list(range(1, 9))
     [late] = cafe.join(1)
     assert cafe.seats(1)[late] == 9
     plan = cafe.run(lambda db, c: store.plan_of(c))
