@@ -212,7 +212,7 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("file", help="the request file, or - for standard input")
     command.set_defaults(fn=rotation)
     command = commands.add_parser("harvest", help="group a CSV of insights (columns text, group) into sub-themes")
-    command.add_argument("file", help="CSV with columns text and group; votes and perspective optional")
+    command.add_argument("file", help="CSV with columns text and group (votes and perspective optional), or - for standard input")
     command.add_argument("--k", metavar="N", help="sub-themes per group (default: the tool chooses)")
     command.add_argument("--json", action="store_true", help="print JSON (rows counted from 0)")
     command.add_argument("--no-embeddings", action="store_true",

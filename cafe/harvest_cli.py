@@ -10,6 +10,7 @@ patterns are defined in cafe.domain.crosscut. Bad input: one line on stderr, exi
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -27,17 +28,24 @@ class InputError(Exception):
     """Input the harvest cannot use; its message is the one line the user sees."""
 
 
+def _rows(handle, path: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(handle)
+    columns = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s): {', '.join(missing)} "
+                         f"(need text and group; votes and perspective are optional)")
+    return [{(key or "").strip(): (value or "") for key, value in row.items()} for row in reader]
+
+
 def read_rows(path: str) -> list[dict[str, str]]:
     """The data rows of a CSV file, checked for the columns and values the harvest needs."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            columns = [c.strip() for c in reader.fieldnames or []]
-            missing = [c for c in REQUIRED if c not in columns]
-            if missing:
-                raise InputError(f"{path}: missing column(s): {', '.join(missing)} "
-                                 f"(need text and group; votes and perspective are optional)")
-            rows = [{(key or "").strip(): (value or "") for key, value in row.items()} for row in reader]
+        if path == "-":  # standard input, as `cafe rotation -` takes it
+            rows = _rows(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline=""), "stdin")
+        else:
+            with open(path, newline="", encoding="utf-8-sig") as handle:
+                rows = _rows(handle, path)
     except OSError as error:
         raise InputError(f"{path}: {error.strerror or error}") from error
     except (UnicodeDecodeError, csv.Error) as error:

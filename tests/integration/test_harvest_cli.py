@@ -97,6 +97,17 @@ def test_the_installed_command_prints_json(tmp_path):
     assert sorted(m for s in subthemes for m in s["members"]) == list(range(8))
 
 
+def test_standard_input_is_read_with_a_dash(tmp_path):
+    text = open(write(tmp_path / "in.csv", [(t, "G") for t in TRANSPORT + MONEY], ("text", "group")), encoding="utf-8").read()
+    done = subprocess.run([sys.executable, "-m", "cafe.cli", "harvest", "-", "--k", "2", "--json"], input=text,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert sorted(m for s in json.loads(done.stdout)["groups"]["G"]["subthemes"] for m in s["members"]) == list(range(8))
+    bad = subprocess.run([sys.executable, "-m", "cafe.cli", "harvest", "-"], input="txt,group\n",
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "missing column" in bad.stderr
+
+
 def test_the_optional_word_vectors_load_offline_from_their_package(capsys, cafe_csv, monkeypatch):
     from cafe import harvest_cli
 
