@@ -5,6 +5,7 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -98,7 +99,7 @@ def test_the_installed_command_prints_json(tmp_path):
 
 
 def test_standard_input_is_read_with_a_dash(tmp_path):
-    text = open(write(tmp_path / "in.csv", [(t, "G") for t in TRANSPORT + MONEY], ("text", "group")), encoding="utf-8").read()
+    text = Path(write(tmp_path / "in.csv", [(t, "G") for t in TRANSPORT + MONEY], ("text", "group"))).read_text(encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "cafe.cli", "harvest", "-", "--k", "2", "--json"], input=text,
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
