@@ -1,6 +1,6 @@
 """Measure the harvest's sub-theme grouping against human key points (ArgKP dev set).
 
-Usage: .venv/bin/python bench/harvest.py [path/to/argkp_dev.csv] [--no-embeddings] [--no-cv]
+Usage: .venv/bin/python bench/harvest.py [path/to/argkp_dev.csv] [--no-embeddings] [--no-cv] [--labels-only]
 
 Each (topic, stance) pair is one café table and kp_id its gold sub-theme. Prints ARI and NMI
 (mean over tables) with k = the true count and with the tool's own k, the mean absolute error
@@ -9,6 +9,9 @@ was used while developing, the second confirms on topics not looked at), a cross
 the count rule (its scale picked on one part of the topics, scored on the rest: each half for
 the other, and leave one topic out), and the time and peak memory of consolidating 5,000
 insights (grouping, labels, quotes) in a fresh process.
+Labels are scored against the human key points (see label_quality), for the labeller before
+phrase labels (bench/labels_before.py) and the current one, with a sample to read side by side;
+--labels-only prints just that and the timing.
 Like the live harvest it uses the packaged text embeddings (cafe.wordvectors); --no-embeddings
 measures the words-only fallback used when they cannot load.
 """
@@ -28,8 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cafe.domain.grouping import group_texts  # noqa: E402
-from cafe.domain.harvest import HarvestInsight, build_harvest  # noqa: E402
+from cafe.domain.grouping import group_texts, tokens  # noqa: E402
+from cafe.domain.harvest import HarvestInsight, build_harvest, short_text  # noqa: E402
+from labels_before import label_before  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared/data/harvest-dev/argkp_dev.csv"
 
@@ -85,6 +89,72 @@ def load(path: Path) -> dict[tuple[str, str], list[tuple[str, str]]]:
         for row in csv.DictReader(fh):
             tables[(row["topic"], row["stance"])].append((row["text"], row["kp_id"]))
     return dict(tables)
+
+
+def key_points(path: Path) -> dict[str, str]:
+    """The human key point text of each kp_id."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {row["kp_id"]: row["label"] for row in csv.DictReader(fh)}
+
+
+def _old_labels(texts: list[str], subs) -> list[str]:
+    """The labeller before phrase labels, on the same sub-themes, with the same stand-in for repeats."""
+    labels, seen = [], set()
+    for sub in subs:
+        members = {int(i) for i in sub.insight_ids}
+        label = label_before([texts[i] for i in sorted(members)],
+                             [t for i, t in enumerate(texts) if i not in members])
+        if label in seen:
+            label = short_text(texts[int(sub.quote or sub.insight_ids[0])])
+        seen.add(label)
+        labels.append(label)
+    return labels
+
+
+def label_quality(tables: dict, gold_text: dict[str, str], vectors) -> tuple[dict, list]:
+    """Per method, per gold sub-theme: (topic, precision, recall, coverage, words) of the label of the
+    predicted sub-theme sharing most of its members (k = the true count).
+
+    precision: share of the label's content stems found in the key point; recall: share of the
+    key point's content stems found in the label; coverage: share of the predicted sub-theme's
+    members holding all the label's content stems (faithfulness to the members' words).
+    """
+    rows: dict[str, list[tuple[str, float, float, float, int]]] = {"before": [], "now": []}
+    samples = []
+    for (topic, _), table in tables.items():
+        texts, gold = [t for t, _ in table], [g for _, g in table]
+        insights = [HarvestInsight(str(n), "t", 1, 1, t, None, 0) for n, t in enumerate(texts)]
+        (theme,) = build_harvest(insights, ["t"], k=len(set(gold)), word_vectors=vectors)
+        labels = {"before": _old_labels(texts, theme.subthemes), "now": [s.label for s in theme.subthemes]}
+        member_sets = [{int(i) for i in s.insight_ids} for s in theme.subthemes]
+        for kp in sorted(set(gold)):
+            inside = {i for i, g in enumerate(gold) if g == kp}
+            best = max(range(len(member_sets)), key=lambda j: (len(inside & member_sets[j]), -j))
+            want = set(tokens(gold_text[kp]))
+            for method, found in labels.items():
+                have = set(tokens(found[best]))
+                precision = len(have & want) / len(have) if have else 0.0
+                recall = len(have & want) / len(want) if want else 0.0
+                holding = sum(have <= set(tokens(texts[i])) for i in member_sets[best])
+                rows[method].append((topic, precision, recall, holding / len(member_sets[best]),
+                                     len(found[best].split())))
+            samples.append((gold_text[kp], labels["before"][best], labels["now"][best]))
+    return rows, samples
+
+
+def print_label_quality(tables: dict, path: Path, vectors, halves: dict[str, set[str]]) -> None:
+    """The label figure, before and now, by half of the topics, and ten labels beside key points."""
+    rows, samples = label_quality(tables, key_points(path), vectors)
+    print(f"\nlabels vs human key points (k = true count; mean over {len(samples)} gold sub-themes)")
+    print(f"{'':16}{'method':8}{'precision':>10}{'recall':>8}{'coverage':>10}{'words':>7}")
+    for name, part in [("all tables", None), *halves.items()]:
+        for method, found in rows.items():
+            picked = [r for r in found if part is None or r[0] in part]
+            means = [sum(r[c] for r in picked) / len(picked) for c in (1, 2, 3, 4)]
+            print(f"{name:16}{method:8}{means[0]:10.3f}{means[1]:8.3f}{means[2]:10.3f}{means[3]:7.2f}")
+    print(f"\n{'human key point':58}{'before':28}now")
+    for gold, old, new in samples[:: max(1, len(samples) // 10)][:10]:
+        print(f"{gold[:56]:58}{old[:26]:28}{new}")
 
 
 def consolidate_5000(path: Path, embeddings: bool) -> str:
@@ -203,6 +273,12 @@ def main(argv: list[str]) -> int:
     tables = load(path)
     topics = sorted({topic for topic, _ in tables})
     halves = {"dev half": set(topics[: len(topics) // 2]), "held-out half": set(topics[len(topics) // 2:])}
+    child = [sys.executable, __file__, str(path), "--consolidate-5000"] + ([] if embeddings else ["--no-embeddings"])
+    if "--labels-only" in argv:
+        print_label_quality(tables, path, vectors, halves)
+        done = subprocess.run(child, capture_output=True, text=True, check=False)
+        print(f"\n5,000 insights consolidated: {done.stdout.strip() or done.stderr.strip()}")
+        return 0
     started = time.perf_counter()
     scores = score_tables(tables, vectors)
     per_table = (time.perf_counter() - started) / len(tables) / 2
@@ -222,9 +298,9 @@ def main(argv: list[str]) -> int:
     if "--no-cv" not in argv:
         print(f"\ncross-validation of the count rule (the tool uses {SCALE} with c = 1):")
         print("\n".join(cross_validate(tables, scores, vectors, halves)))
-    child = [sys.executable, __file__, str(path), "--consolidate-5000"] + ([] if embeddings else ["--no-embeddings"])
+    print_label_quality(tables, path, vectors, halves)
     done = subprocess.run(child, capture_output=True, text=True, check=False)
-    print(f"5,000 insights consolidated: {done.stdout.strip() or done.stderr.strip()}")
+    print(f"\n5,000 insights consolidated: {done.stdout.strip() or done.stderr.strip()}")
     return 0
 
 

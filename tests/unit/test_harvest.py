@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cafe.domain import grouping, harvest
+from cafe.domain import grouping, harvest, labels
 from cafe.domain.grouping import group_texts, stem
 from cafe.domain.crosscut import crosscutting
 from cafe.domain.harvest import HarvestInsight, build_harvest, label_for
@@ -189,7 +190,7 @@ def test_grouping_of_a_thousand_insights_is_quick():
     assert sum(map(len, groups)) == 1000
 
 
-@pytest.mark.parametrize("module", [grouping, harvest])
+@pytest.mark.parametrize("module", [grouping, harvest, labels])
 def test_the_harvest_core_imports_no_framework(module):
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     names = {alias.name.split(".")[0] for node in ast.walk(tree)
@@ -297,3 +298,81 @@ def test_words_every_text_uses_weigh_less_in_a_text_embedding():
     texts = ["the fees", "the parks", "the fees", "the parks"]
     pooled = grouping._weighted_words(texts, vectors)
     assert pooled[0][0] > 1.5 * pooled[0][2] and pooled[1][1] > 1.5 * pooled[1][2]
+
+
+DYING = [
+    "Everyone should have the right to die with dignity",
+    "I believe in a right to die when suffering is unbearable",
+    "The right to die is a basic freedom",
+    "People deserve the right to die on their own terms",
+]
+DOCTORS = [
+    "Doctors swear an oath to preserve life",
+    "A doctor must never help end a life",
+    "Doctors could be pressured by families",
+    "The medical profession exists to heal",
+]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _is_span_of_some(label: str, texts: list[str]) -> bool:
+    want = _words(label)
+    for text in texts:
+        have = _words(text)
+        if any(have[i:i + len(want)] == want for i in range(len(have) - len(want) + 1)):
+            return True
+    return False
+
+
+def test_a_phrase_several_members_share_is_the_label_as_they_wrote_it():
+    assert label_for(DYING, DOCTORS) == "Right to die"
+
+
+@pytest.mark.parametrize(("group", "rest"), [
+    (TRANSPORT, MONEY + TRAINING), (MONEY, TRANSPORT + TRAINING), (TRAINING, TRANSPORT + MONEY),
+    (DYING, DOCTORS), (DOCTORS, DYING)])
+def test_labels_are_contiguous_words_of_a_member_two_to_five_in_sentence_case(group, rest):
+    label = label_for(group, rest)
+    assert 2 <= len(label.split()) <= 5, label
+    assert label[0].isupper() and label[1:] == label[1:].lower(), label
+    assert _is_span_of_some(label, group), label
+
+
+def test_labels_keep_inner_function_words_and_joiners():
+    texts = ["Mainstream schools have violence and bullying every day",
+             "There is so much violence and bullying in big schools",
+             "Violence and bullying drive children out of class"]
+    assert label_for(texts, DOCTORS) == "Violence and bullying"
+    slashed = ["Kids face violence/bullying at school", "Violence/bullying is common", "So much violence/bullying"]
+    assert label_for(slashed, DOCTORS) == "Violence/bullying"
+
+
+def test_labels_do_not_join_words_across_sentences_or_clauses():
+    texts = ["We need more parks. Funding matters most", "Lovely parks! Funding is short",
+             "Green parks; funding for them", "Parks, funding, and benches"]
+    label = label_for(texts, MONEY).lower()
+    assert "parks funding" not in label and "parks. funding" not in label, label
+    assert label_for(["Buses are late because drivers quit", "Buses are late because of traffic"],
+                     MONEY).lower() != "buses are late because"
+
+
+def test_labels_keep_acronyms_as_written_and_are_deterministic():
+    texts = ["NHS waiting lists are far too long", "The NHS waiting lists keep growing",
+             "Cut NHS waiting lists for carers"]
+    label = label_for(texts, MONEY)
+    assert "NHS" in label and label[0].isupper(), label
+    assert all(label_for(texts, list(reversed(MONEY))) == label for _ in range(3))
+
+
+def test_labels_within_a_theme_are_unique_and_phrases_of_their_members():
+    texts = DYING + DOCTORS + TRANSPORT
+    insights = [insight(n, text) for n, text in enumerate(texts)]
+    (theme,) = build_harvest(insights, ["Community"], k=3)
+    labels = [sub.label for sub in theme.subthemes]
+    assert len(set(labels)) == len(labels)
+    by_id = {ins.id: ins.text for ins in insights}
+    for sub in theme.subthemes:
+        assert _is_span_of_some(sub.label, [by_id[i] for i in sub.insight_ids]), sub.label
