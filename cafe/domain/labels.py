@@ -38,6 +38,10 @@ otherwise""".split())
 # ("doctors take [an oath]").
 _OPENS = frozenset("~" + w for w in """
 a an the this that these those their his her its our my your some any every each""".split())
+# Adverbs that only colour what stands next to them: inside a phrase they are kept like function
+# words, but a label never starts or ends on one ("Data alone never").
+_COLOUR = frozenset("""
+never actually simply usually probably definitely certainly truly merely hardly rarely""".split())
 # General words that carry no idea on their own; fine inside a phrase, never its reason.
 _WEAK = frozenset(stem(w) for w in """
 able allow already another anyone believe better certain create easy everybody everyone example
@@ -102,7 +106,7 @@ def _read(text: str) -> _Text:
             sentence_start = True
         raw = match.group()
         bare = lower.removesuffix("'s")
-        content = (lower not in STOPWORDS and bare.replace("'", "").isalpha()
+        content = (lower not in STOPWORDS and lower not in _COLOUR and bare.replace("'", "").isalpha()
                    and (len(bare) >= 3 or (raw.isupper() and len(raw) > 1)))
         if shouting or raw.islower():
             shown = lower
