@@ -271,6 +271,67 @@ def test_two_processes_share_one_cafe_through_postgresql_and_redis(tmp_path, pos
     assert_no_tracebacks(a, b)
 
 
+def reasons(client: Client) -> list[str]:
+    return [c["reason"] for c in client.got("cafe_changed")]
+
+
+def test_the_seating_plan_curation_and_feedback_span_two_processes(tmp_path, postgres, redis_service, stack):
+    env = {"DATABASE_URL": postgres.create_database("scale_out_harvest"), "CAFE_MESSAGE_QUEUE": redis_service.url}
+    a, b = CafeServer(tmp_path, env, name="a"), CafeServer(tmp_path, env, name="b")
+    stack += [a, b]
+    a.wait_ready()
+    b.wait_ready()
+    host_token = start_cafe(a, ICIC)
+    tab_a, tab_b = facilitator(a, host_token, stack), facilitator(b, host_token, stack)  # two laptop tabs
+    code = tab_a.got("state")[0]["cafe"]["code"]
+    phones = [Phone(b, code, f"Person {i}", "lived_experience" if i % 3 == 0 else "practitioner") for i in range(12)]
+    for index, phone in enumerate(phones):
+        phone.connect(a if index % 2 else b, stack)
+    tab_a.do("start_round")  # plans the whole café, stored in PostgreSQL
+
+    # A re-plan proposed in the tab on B and applied from the tab on A: every phone hears it.
+    draft = tab_b.do("propose_plan", {"kind": "replan"})["plan"]["draft"]
+    tab_a.do("apply_plan", {"version": draft["version"]})
+    for phone in phones:
+        wait_for(lambda: "plan_applied" in reasons(phone.socket), message=f"plan_applied at {phone.name}")
+    assert tab_b.call("apply_plan", {"version": draft["version"]})["error"] == "conflict"  # already applied
+    planned = {row["round"]: row for row in tab_b.do("get_seating_plan")["plan"]["current"]["rounds"]}
+    for phone in phones:
+        state = phone.sync()
+        me = state["me"]["id"]
+        for stop in state["itinerary"]:
+            table = next(t for t in planned[stop["round"]]["tables"] if t["table"] == stop["table"])
+            assert me in table["members"] and stop["theme"] == table["theme"], (phone.name, stop)
+
+    for phone in phones[:6]:
+        phone.post(f"Paying people fairly for their time matters, says {phone.name}")
+    for _ in range(2):
+        tab_a.do("next_round")
+        tab_a.do("start_round")
+    tab_a.do("start_harvest")
+    wall = Client(b, {"role": "wall", "code": code})
+    stack.append(wall)
+    theme = next(t for t in tab_a.sync()["harvest"]["themes"] if t["subthemes"])
+    sub = theme["subthemes"][0]["id"]
+
+    # Two tabs on two processes edit the same theme: the second, on the old version, is refused.
+    edit = {"theme": theme["theme"], "version": theme["version"], "op": "rename", "subtheme": sub}
+    tab_a.do("curate", {**edit, "label": "Fair pay"})
+    assert tab_b.call("curate", {**edit, "label": "Lost edit"})["error"] == "conflict"
+    wait_for(lambda: "harvest_changed" in reasons(wall), message="harvest_changed on the wall (process B)")
+    shown = next(t for t in wall.sync()["harvest"]["themes"] if t["theme"] == theme["theme"])
+    assert [s["label"] for s in shown["subthemes"] if s["id"] == sub] == ["Fair pay"]
+
+    # A phone on one process says the harvest reflects its conversation; the tab on the other counts it.
+    voice = phones[0]
+    assert voice.server is b
+    voice.socket.do("harvest_feedback", {"id": str(uuid.uuid4()), "kind": "reflects", "theme": theme["theme"]})
+    wait_for(lambda: "feedback_changed" in reasons(tab_a), message="feedback_changed at the tab on A")
+    counted = next(t for t in tab_a.sync()["harvest"]["themes"] if t["theme"] == theme["theme"])
+    assert counted["feedback"]["reflects"] == 1
+    assert_no_tracebacks(a, b)
+
+
 def test_a_restarted_server_carries_on_the_running_round(tmp_path, stack):
     env = {"CAFE_DATABASE_URL": f"sqlite:///{tmp_path / 'cafe.sqlite3'}"}
     first = CafeServer(tmp_path, env, name="first")
