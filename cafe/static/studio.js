@@ -35,6 +35,8 @@
     showError('');
     conn.send('curate', Object.assign({ theme: theme.theme, version: theme.version, op }, fields), (reply) => {
       if (reply.ok) {
+        // A second edit may come before the sync below redraws the page: it must carry this version.
+        theme.version = reply.version;
         focusKey = thenFocus ? thenFocus(reply) : focusKey;
         Cafe.announce(done);
       } else {
