@@ -11,29 +11,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from cafe.domain.grouping import STOPWORDS, stem
+from cafe.domain.labels import short_text  # unchanged by phrase labels
 from cafe.domain.words import prose
 
-_SENTENCE_END = re.compile(r"[.!?;:\n]")
 _SURFACE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _WEAK = frozenset(stem(w) for w in """
 able allow already another anyone believe better certain create easy everybody everyone example
 feel good help keep kind know lead mean people person place provide put reason someone sure
 take tell try part year""".split())
-
-
-def short_text(text: str, max_words: int = 5) -> str:
-    """A few words from the start of a text, trimmed of filler at both ends."""
-    text = prose(text)
-    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0] or text
-    found = _SURFACE.findall(first) or _SURFACE.findall(text)
-    picked = found
-    while picked and picked[0].casefold() in STOPWORDS:
-        picked = picked[1:]
-    picked = picked[:max_words]
-    while picked and picked[-1].casefold() in STOPWORDS:
-        picked = picked[:-1]
-    picked = picked or found[:max_words]
-    return _sentence_case(" ".join(picked)) if picked else "Other"
 
 
 def _sentence_case(label: str) -> str:
