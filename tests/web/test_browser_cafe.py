@@ -168,7 +168,7 @@ def test_a_whole_cafe_in_real_browsers(contexts, live_server, playwright):
     # ---- someone at the same table says it resonates
     bea.insight(XSS).get_by_role("button", name=re.compile("^Resonates")).click()
     expect(bea.insight(XSS).get_by_role("button")).to_have_attribute("aria-pressed", "true")
-    expect(dash.locator(f'[data-resonance="{insight_id}"]')).to_have_text("1 resonate")
+    expect(dash.locator(f'[data-resonance="{insight_id}"]')).to_have_text("Resonated: 1")
     expect(bea.insight(XSS).get_by_role("button")).to_have_text("Resonates · 1")
 
     # ---- a phone loses its connection, writes anyway, and the insight arrives exactly once
