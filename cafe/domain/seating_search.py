@@ -162,14 +162,7 @@ class Schedule:
         if ta != tb:
             theme = (self.person_theme_cost(p, r, tb) - self.theme_of[p]
                      + self.person_theme_cost(q, r, ta) - self.theme_of[q])
-        spread = 0
-        kp, kq = self.perspective[p], self.perspective[q]
-        if kp != kq:
-            counts_a, counts_b = self.counts[r][a], self.counts[r][b]
-            if kp >= 0:
-                spread += 2 * (counts_b[kp] - counts_a[kp] + 1)
-            if kq >= 0:
-                spread += 2 * (counts_a[kq] - counts_b[kq] + 1)
+        spread = self.spread_delta(r, a, b, p, q)
         before = self.previous_table(p, r)
         after = self.seat[r + 1][p] if r + 1 < self.rounds else -1
         stay = (b == before) + (b == after) - (a == before) - (a == after)
@@ -177,6 +170,19 @@ class Schedule:
         after = self.seat[r + 1][q] if r + 1 < self.rounds else -1
         stay += (a == before) + (a == after) - (b == before) - (b == after)
         return theme, meet, spread, stay
+
+    def spread_delta(self, r: int, a: int, b: int, p: int, q: int) -> int:
+        """How the perspective mix of tables a and b changes when p (at a) and q (at b) trade seats."""
+        kp, kq = self.perspective[p], self.perspective[q]
+        if kp == kq:
+            return 0
+        counts_a, counts_b = self.counts[r][a], self.counts[r][b]
+        delta = 0
+        if kp >= 0:
+            delta += 2 * (counts_b[kp] - counts_a[kp] + 1)
+        if kq >= 0:
+            delta += 2 * (counts_a[kq] - counts_b[kq] + 1)
+        return delta
 
     def swap(self, r: int, p: int, q: int) -> None:
         """Let p and q change places in round r, keeping every running count exact."""
@@ -253,13 +259,7 @@ class Schedule:
                         meet += gained - lost + 1
                         touched[new, x] = touched.get((new, x), 0) + 1
                         touched[old, x] = touched.get((old, x), 0) - 1
-            kp, kq = self.perspective[p], self.perspective[q]
-            if kp != kq:
-                counts_a, counts_b = self.counts[r][a], self.counts[r][b]
-                if kp >= 0:
-                    spread += 2 * (counts_b[kp] - counts_a[kp] + 1)
-                if kq >= 0:
-                    spread += 2 * (counts_a[kq] - counts_b[kq] + 1)
+            spread += self.spread_delta(r, a, b, p, q)
         swapped = set(rounds)
         seats_p = [seats[q] if r in swapped else seats[p] for r, seats in enumerate(self.seat)]
         seats_q = [seats[p] if r in swapped else seats[q] for r, seats in enumerate(self.seat)]
