@@ -176,13 +176,19 @@ def post_twice_at_once(sockets: list[Client], insight_id: str, text: str) -> lis
     return replies
 
 
-def test_two_processes_share_one_cafe_through_postgresql_and_redis(tmp_path, postgres, redis_service, stack):
-    env = {"DATABASE_URL": postgres.create_database("scale_out"), "CAFE_MESSAGE_QUEUE": redis_service.url}
-    # Both boot at once on an empty database, as two replicas of a deploy do.
+def two_servers(tmp_path, database_url: str, redis_service: Redis, stack: list) -> tuple[dict, CafeServer, CafeServer]:
+    """Two `cafe serve` processes on one PostgreSQL database and one Redis queue, both booting at
+    once on an empty database, as two replicas of a deploy do."""
+    env = {"DATABASE_URL": database_url, "CAFE_MESSAGE_QUEUE": redis_service.url}
     a, b = CafeServer(tmp_path, env, name="a"), CafeServer(tmp_path, env, name="b")
     stack += [a, b]
     a.wait_ready()
     b.wait_ready()
+    return env, a, b
+
+
+def test_two_processes_share_one_cafe_through_postgresql_and_redis(tmp_path, postgres, redis_service, stack):
+    env, a, b = two_servers(tmp_path, postgres.create_database("scale_out"), redis_service, stack)
 
     host_token = start_cafe(a, ICIC)
     dashboard = facilitator(a, host_token, stack)
@@ -276,11 +282,7 @@ def reasons(client: Client) -> list[str]:
 
 
 def test_the_seating_plan_curation_and_feedback_span_two_processes(tmp_path, postgres, redis_service, stack):
-    env = {"DATABASE_URL": postgres.create_database("scale_out_harvest"), "CAFE_MESSAGE_QUEUE": redis_service.url}
-    a, b = CafeServer(tmp_path, env, name="a"), CafeServer(tmp_path, env, name="b")
-    stack += [a, b]
-    a.wait_ready()
-    b.wait_ready()
+    _env, a, b = two_servers(tmp_path, postgres.create_database("scale_out_harvest"), redis_service, stack)
     host_token = start_cafe(a, ICIC)
     tab_a, tab_b = facilitator(a, host_token, stack), facilitator(b, host_token, stack)  # two laptop tabs
     code = tab_a.got("state")[0]["cafe"]["code"]
