@@ -122,5 +122,14 @@ window.Cafe = (function () {
     setTimeout(() => { region.textContent = text; }, 50);
   }
 
-  return { strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce };
+  /* A list kept in localStorage across reloads and dropped connections; where the browser refuses
+     storage (private mode) it lives in memory only. */
+  function storedList(key) {
+    return {
+      read() { try { return JSON.parse(localStorage.getItem(key)) || []; } catch (e) { return []; } },
+      write(list) { try { localStorage.setItem(key, JSON.stringify(list)); } catch (e) { /* memory only */ } },
+    };
+  }
+
+  return { strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce, storedList };
 })();

@@ -8,19 +8,14 @@ window.CafeFeedback = function (conn, S, code) {
   const el = Cafe.el;
   const $ = (name) => document.querySelector(`[data-${name}]`);
   const fill = (text, values) => String(text || '').replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-  const KEY = `cafe-feedback-outbox-${code}`;
-  let outbox = load();
+  const kept = Cafe.storedList(`cafe-feedback-outbox-${code}`);
+  let outbox = kept.read();
   let sending = false;
   let state = null;
   let builtFor = null;
   const blocks = new Map(); // theme (or '' for the whole harvest) -> its nodes
 
-  function load() {
-    try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; }
-  }
-  function save() {
-    try { localStorage.setItem(KEY, JSON.stringify(outbox)); } catch (e) { /* kept in memory only */ }
-  }
+  function save() { kept.write(outbox); }
   function confirm(text) {
     const live = $('feedback-live');
     live.textContent = '';

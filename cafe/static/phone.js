@@ -9,14 +9,14 @@
   const el = Cafe.el;
   const $ = (name) => document.querySelector(`[data-${name}]`);
   const fill = (text, values) => String(text || '').replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-  const OUTBOX_KEY = `cafe-outbox-${page.code}`;
+  const kept = Cafe.storedList(`cafe-outbox-${page.code}`);
   const NUDGE_FRESH_S = 15 * 60;
 
   let state = null;
   let insights = new Map();
   let resonated = new Set();
   const inFlight = new Set();
-  let outbox = loadOutbox();
+  let outbox = kept.read();
   let lastRemaining = null;
   let dueShown = null;
   let editingHandover = false;
@@ -288,13 +288,7 @@
 
   /* ---- sending insights: an outbox in localStorage, flushed on every (re)connect ---- */
 
-  function loadOutbox() {
-    try { return JSON.parse(localStorage.getItem(OUTBOX_KEY)) || []; } catch (e) { return []; }
-  }
-
-  function saveOutbox() {
-    try { localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); } catch (e) { /* kept in memory only */ }
-  }
+  function saveOutbox() { kept.write(outbox); }
 
   function renderOutbox() {
     $('outbox').replaceChildren(...outbox.map((item) => el('li', { class: 'insight card pending', 'data-pending': item.id },
