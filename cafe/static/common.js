@@ -122,6 +122,12 @@ window.Cafe = (function () {
     setTimeout(() => { region.textContent = text; }, 50);
   }
 
+  /* A translated string with its {placeholders} filled in ("Table {label}" -> "Table C"); a
+     placeholder with no value is left as it is. */
+  function fill(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, (m, key) => (key in values ? String(values[key]) : m));
+  }
+
   /* A list kept in localStorage across reloads and dropped connections; where the browser refuses
      storage (private mode) it lives in memory only. */
   function storedList(key) {
@@ -131,5 +137,5 @@ window.Cafe = (function () {
     };
   }
 
-  return { strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce, storedList };
+  return { strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce, storedList, fill };
 })();

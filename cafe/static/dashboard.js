@@ -16,9 +16,7 @@
   let warned = {};                // timer announcements already made for this round
   let syncTimer = null;
 
-  function fmt(text, vars) {
-    return String(text || '').replace(/\{(\w+)\}/g, (m, key) => (key in vars ? vars[key] : m));
-  }
+  const fmt = Cafe.fill;
   function personName(p) {
     return p.name || fmt(S.anonymous_n, { id: p.id });
   }

@@ -7,7 +7,7 @@
 window.CafeFeedback = function (conn, S, code) {
   const el = Cafe.el;
   const $ = (name) => document.querySelector(`[data-${name}]`);
-  const fill = (text, values) => String(text || '').replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  const fill = Cafe.fill;
   const kept = Cafe.storedList(`cafe-feedback-outbox-${code}`);
   let outbox = kept.read();
   let sending = false;

@@ -8,7 +8,7 @@
   const page = Cafe.pageData();
   const el = Cafe.el;
   const $ = (name) => document.querySelector(`[data-${name}]`);
-  const fill = (text, values) => String(text || '').replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  const fill = Cafe.fill;
   const kept = Cafe.storedList(`cafe-outbox-${page.code}`);
   const NUDGE_FRESH_S = 15 * 60;
 

@@ -11,7 +11,7 @@
     'perspective_missing', 'moves_of_stayers', 'travellers_staying'];
   let plan = null;
 
-  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (m, key) => (key in values ? values[key] : m));
+  const fill = Cafe.fill;
   const people = () => new Map((plan ? plan.people : []).map((p) => [p.id, p]));
   const nameOf = (p) => (p && p.name) || fill(S.guest, { id: p ? p.id : '?' });
 

@@ -13,9 +13,7 @@
   let focusKey = null;          // data-key of the control to focus after the next render
   let uid = 0;
 
-  function fmt(text, vars) {
-    return String(text || '').replace(/\{(\w+)\}/g, (m, key) => (key in vars ? vars[key] : m));
-  }
+  const fmt = Cafe.fill;
   function short(text, n) {
     return text.length > n ? text.slice(0, n - 1) + '…' : text;
   }

@@ -19,9 +19,7 @@
   let staleNudgeAt = null;      // a nudge from an earlier round is no longer news
   let freshId = null;
 
-  function fill(template, values) {
-    return String(template || '').replace(/\{(\w+)\}/g, (m, key) => (key in values ? values[key] : m));
-  }
+  const fill = Cafe.fill;
   function countInsights(n) {
     return n === 1 ? S.insight_one : fill(S.insight_many, { n });
   }
