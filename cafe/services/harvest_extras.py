@@ -1,7 +1,6 @@
 """What the harvest shows beyond each theme: patterns across themes, open questions, each table."""
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -9,14 +8,14 @@ from cafe import presenters
 from cafe.domain.crosscut import crosscutting
 from cafe.domain.harvest import HarvestInsight, build_harvest
 from cafe.domain.questions import Source, open_questions
+from cafe.services.recent import Recent
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
 
 QUESTION_LIMIT = 12
 # Grouping each table is as costly as grouping each theme; same cache rule as harvesting.py.
-_TABLE_CACHE: OrderedDict[tuple, tuple] = OrderedDict()
-_CACHE_SIZE = 16
+_TABLES: Recent[tuple] = Recent(16)
 
 
 def patterns(themes: Sequence[Mapping[str, Any]], text_of: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -72,14 +71,7 @@ def tables(snap: Snapshot, hidden: set[str], quote: Callable[[str | None], Any])
         for i in snap.insights if i.id not in hidden
     ]
     key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote, h.table) for h in items))
-    grouped = _TABLE_CACHE.get(key)
-    if grouped is None:
-        grouped = build_harvest(items, [str(t.number) for t in snap.tables])
-        _TABLE_CACHE[key] = grouped
-        if len(_TABLE_CACHE) > _CACHE_SIZE:
-            _TABLE_CACHE.popitem(last=False)
-    else:
-        _TABLE_CACHE.move_to_end(key)
+    grouped = _TABLES.get(key, lambda: build_harvest(items, [str(t.number) for t in snap.tables]))
     return [
         {"table": int(t.theme), "table_label": presenters.table_label(int(t.theme)), "insight_count": t.insight_count,
          "subthemes": [{"label": s.label, "count": len(s.insight_ids), "quote_insight": quote(s.quote)}

@@ -1,7 +1,7 @@
 """The harvest of a café: themed sub-themes, top insights, hand-over chains, voice counts."""
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import get_locale
@@ -12,6 +12,7 @@ from cafe.domain.duplicates import near_duplicates
 from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
 from cafe.domain.voice import Voice, perspective_key, voice_balance
 from cafe.services import curating, feedback, harvest_extras
+from cafe.services.recent import Recent
 from cafe.voicing import ROOM, SUBTHEME, THEME, flags_json, voice_json
 from cafe.wordvectors import word_vectors
 
@@ -19,11 +20,9 @@ if TYPE_CHECKING:
     from cafe.services.views import Snapshot
 
 # Grouping is the one costly step and every phone asks for the harvest at once when it starts:
-# results are kept per (café, insights, resonance) fingerprint. A cache, not state: any process
-# rebuilds the same result from the database.
-_CACHE: OrderedDict[tuple, tuple] = OrderedDict()
-_PAYLOADS: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
-_CACHE_SIZE = 32
+# results are kept per (café, insights, resonance) fingerprint.
+_GROUPED: Recent[tuple] = Recent(32)
+_PAYLOADS: Recent[dict[str, Any]] = Recent(32)
 
 
 def items(snap: Snapshot) -> list[HarvestInsight]:
@@ -53,9 +52,11 @@ def _grouped(snap: Snapshot) -> tuple[tuple[ThemeHarvest, curation.Curation, boo
     stored = curating.stored(snap.session, snap.row)
     key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote) for h in every), tuple(themes),
            tuple(sorted((theme, c.version) for theme, c in stored.items())))
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
+    return _GROUPED.get(key, lambda: _group(every, themes, stored))
+
+
+def _group(every: list[HarvestInsight], themes: list[str],
+           stored: dict[str, curation.Curation]) -> tuple[tuple[ThemeHarvest, curation.Curation, bool], ...]:
     hidden = {i for c in stored.values() for i in c.hidden}
     result = []
     for theme in build_harvest([h for h in every if h.id not in hidden], themes, word_vectors=word_vectors()):
@@ -64,11 +65,7 @@ def _grouped(snap: Snapshot) -> tuple[tuple[ThemeHarvest, curation.Curation, boo
         else:
             state = curation.from_harvest(theme)
         result.append((theme, state, theme.theme in stored))
-    result = tuple(result)
-    _CACHE[key] = result
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return result
+    return tuple(result)
 
 
 def curated(snap: Snapshot) -> dict[str, curation.Curation]:
@@ -89,13 +86,7 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
            tuple((h.id, presenters.iso(h.written_at)) for h in store.handovers(snap.session, snap.row)),
            tuple((p.id, p.name, p.perspective) for p in snap.people.values()),
            tuple(t.number for t in snap.tables))
-    base = _PAYLOADS.get(key)
-    if base is None:
-        base = _PAYLOADS[key] = _build(snap)
-        if len(_PAYLOADS) > _CACHE_SIZE:
-            _PAYLOADS.popitem(last=False)
-    else:
-        _PAYLOADS.move_to_end(key)
+    base = _PAYLOADS.get(key, lambda: _build(snap))
     # the cached dicts are shared: each payload gets its own theme dicts to carry feedback
     themes = [dict(theme) for theme in base["themes"]]
     return {**base, "themes": themes, "feedback": feedback.attach(snap, themes)}
