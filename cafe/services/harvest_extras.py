@@ -9,6 +9,7 @@ from cafe.domain.crosscut import crosscutting
 from cafe.domain.harvest import HarvestInsight, build_harvest
 from cafe.domain.questions import Source, open_questions
 from cafe.services.recent import Recent
+from cafe.wordvectors import word_vectors
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
@@ -71,7 +72,8 @@ def tables(snap: Snapshot, hidden: set[str], quote: Callable[[str | None], Any])
         for i in snap.insights if i.id not in hidden
     ]
     key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote, h.table) for h in items))
-    grouped = _TABLES.get(key, lambda: build_harvest(items, [str(t.number) for t in snap.tables]))
+    grouped = _TABLES.get(key, lambda: build_harvest(items, [str(t.number) for t in snap.tables],
+                                                      word_vectors=word_vectors()))
     return [
         {"table": int(t.theme), "table_label": presenters.table_label(int(t.theme)), "insight_count": t.insight_count,
          "subthemes": [{"label": s.label, "count": len(s.insight_ids), "quote_insight": quote(s.quote)}
