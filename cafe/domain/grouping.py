@@ -19,8 +19,6 @@ Vector = dict[str, float]
 WordVectors = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 # Above this size the full similarity matrix costs too much; cluster a spread sample instead.
 SAMPLE_CAP = 400
-# Two words count as related when their embeddings' cosine reaches this.
-RELATED = 0.5
 # Sub-themes per ln(insights) when the tool chooses; 1 is the parameter-free choice, and
 # bench/harvest.py checks it by picking the scale on one half of the topics and scoring the other.
 COUNT_SCALE = 1.0
@@ -91,34 +89,6 @@ def choose_k(n: int, merges: Sequence[tuple[float, int, int]], total: int | None
     # Groups sharing no word at all with each other are kept apart whatever the prior says.
     apart = sum(1 for g in cut(n, [m for m in merges if m[0] > 0.0], 1) if len(g) >= 2)
     return max(1, min(n, math.ceil(math.sqrt(n)) + 1, max(prior, apart)))
-
-
-def related_similarity(texts: Sequence[str], vectors: Sequence[Vector],
-                       word_vectors: WordVectors) -> list[list[float]]:
-    """Soft cosine: texts also meet through related words (fees/cost), not only shared ones."""
-    spelling: dict[str, Counter[str]] = {}
-    for text in texts:
-        for word in words(text):
-            spelling.setdefault(stem(word), Counter())[word] += 1
-    feats = sorted({f for vec in vectors for f in vec})
-    if not feats:
-        return [[1.0 if i == j else 0.0 for j in range(len(texts))] for i in range(len(texts))]
-    index = {f: c for c, f in enumerate(feats)}
-    emb = np.asarray(word_vectors([spelling[f].most_common(1)[0][0] if f in spelling else f
-                                   for f in feats]), dtype=float)
-    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
-    related = emb @ emb.T
-    related[related < RELATED] = 0.0
-    np.fill_diagonal(related, 1.0)
-    bag = np.zeros((len(vectors), len(feats)))
-    for row, vec in enumerate(vectors):
-        for f, v in vec.items():
-            bag[row, index[f]] = v
-    soft = bag @ related
-    soft /= np.maximum(np.linalg.norm(soft, axis=1, keepdims=True), 1e-12)
-    sim = soft @ soft.T
-    np.fill_diagonal(sim, 1.0)
-    return sim.tolist()
 
 
 def _agreement(n: int, partitions: Sequence[Sequence[Sequence[int]]]) -> np.ndarray:
