@@ -12,7 +12,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, object_session
 
 from cafe.domain.plan import Plan, plan_from_dict
-from cafe.domain.rotation import SeatingHistory
 from cafe.domain.timer import RoundClock, RoundStatus
 from cafe.errors import NotFound
 from cafe.models import (
@@ -163,26 +162,6 @@ def set_seat(session: Session, cafe: CafeRow, participant_id: int, round_no: int
         session.add(SeatRow(cafe_id=cafe.id, participant_id=participant_id, round=round_no, table_number=table_number))
     else:
         row.table_number = table_number
-
-
-def clear_round(session: Session, cafe: CafeRow, round_no: int) -> None:
-    session.execute(delete(SeatRow).where(SeatRow.cafe_id == cafe.id, SeatRow.round == round_no))
-
-
-def history(session: Session, cafe: CafeRow, plan: Plan, up_to_round: int) -> SeatingHistory:
-    """Seats and table themes of rounds 1..up_to_round."""
-    by_person: dict[int, list[int | None]] = defaultdict(lambda: [None] * up_to_round)
-    rows = session.execute(
-        select(SeatRow.participant_id, SeatRow.round, SeatRow.table_number).where(
-            SeatRow.cafe_id == cafe.id, SeatRow.round <= up_to_round
-        )
-    )
-    numbers = set()
-    for pid, round_no, number in rows:
-        by_person[pid][round_no - 1] = number
-        numbers.add(number)
-    themes = [{n: plan.theme_for(n, r).name for n in numbers} for r in range(1, up_to_round + 1)]
-    return SeatingHistory(seats=dict(by_person), themes=themes)
 
 
 def insights(session: Session, cafe: CafeRow, round_no: int | None = None, table_number: int | None = None) -> list[InsightRow]:
