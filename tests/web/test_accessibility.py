@@ -88,15 +88,20 @@ def cafe(playwright, live_server) -> Iterator[Cafe]:
         client.disconnect()
 
 
-def join(context, code: str, name: str, perspective: str) -> Page:
-    page = context.new_page()
-    page.goto(f"/j/{code}")
+def submit_join(page: Page, code: str, name: str, perspective: str) -> None:
+    """Fill the open join form (name and perspective optional) and land on the phone screen."""
     if name:
         page.get_by_label("Your name").fill(name)
     if perspective:
         page.locator(f"#perspective-{perspective}").check()
     page.get_by_role("button", name="Join the café").click()
     expect(page).to_have_url(re.compile(rf"/p/{code}$"))
+
+
+def join(context, code: str, name: str, perspective: str) -> Page:
+    page = context.new_page()
+    page.goto(f"/j/{code}")
+    submit_join(page, code, name, perspective)
     expect(page.locator("[data-connection]")).to_have_attribute("data-state", "online")
     return page
 

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Page, expect
+from test_accessibility import submit_join
 
 ICIC_TITLE = "Lived experience roles in integrated care (ICIC 2023)"
 THEMES = ["Disruptor / Advocate", "Community Builder", "Improvement Expert", "Citizen Leader"]
@@ -56,12 +57,7 @@ def join(context, join_url: str, code: str, name: str, perspective: str, dialogs
     watch_dialogs(page, dialogs)
     page.goto(join_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(ICIC_TITLE)
-    if name:
-        page.get_by_label("Your name").fill(name)
-    if perspective:
-        page.locator(f"#perspective-{perspective}").check()
-    page.get_by_role("button", name="Join the café").click()
-    expect(page).to_have_url(re.compile(rf"/p/{code}$"))
+    submit_join(page, code, name, perspective)
     phone = Phone(name or "anonymous", page)
     expect(phone.part("connection")).to_have_attribute("data-state", "online")
     phone.table_label()
