@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cafe.domain.plan import (
-    THEME_MODES, Plan, PlanError, Theme, plan_from_dict, plan_to_dict, plan_to_toml,
+    MAX_NAME, THEME_MODES, Plan, PlanError, Theme, plan_from_dict, plan_to_dict, plan_to_toml,
 )
 
 
@@ -314,7 +314,8 @@ def test_written_toml_uses_one_number_when_all_rounds_are_equal():
     assert "round_minutes = [12, 12, 10]\n" in plan_to_toml(plan(round_minutes=[12, 12, 10]))
 
 
-text_st = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).filter(str.strip)
+# Within the plan's own limits: names and titles take at most MAX_NAME characters.
+text_st = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=MAX_NAME).filter(str.strip)
 
 
 @st.composite
