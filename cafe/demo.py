@@ -10,7 +10,7 @@ from cafe import plans, store
 from cafe.db import transaction
 from cafe.errors import CafeError
 from cafe.extensions import socketio
-from cafe.services import cafes, posting, rounds, utcnow
+from cafe.services import cafes, posting, rounds, rules, utcnow
 from cafe.sockets.common import emit_all
 
 PLAN_FILE = "icic-2023-lived-experience-roles.toml"
@@ -72,7 +72,7 @@ def _chatter(app: Flask, code: str, bots: list[int]) -> None:
 
 def _one_move(db, code: str, bots: list[int], rng: random.Random) -> list:
     cafe = store.cafe_by_code(db, code)
-    if cafe.stage != "rounds" or cafe.status not in posting.OPEN_STATUSES:
+    if not rules.cafe_of(cafe).can_post(cafe.round):
         return []
     handover = _due_handover(db, cafe, bots)
     if handover:
@@ -96,7 +96,7 @@ HANDOVER = [
 
 def _due_handover(db, cafe, bots: list[int]) -> list:
     """A simulated host writes the hand-over in the last two minutes, as a real one would."""
-    if cafe.status not in ("running", "paused", "ended"):
+    if not rules.cafe_of(cafe).can_post(cafe.round):
         return []
     plan = store.plan_of(cafe)
     if cafe.status != "ended" and store.clock_of(cafe).remaining(utcnow()) > plan.handover_minutes * 60:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cafe.domain import curation
 from cafe.errors import CafeError, Conflict, Invalid, NotFound
 from cafe.models import CafeRow, HarvestCurationRow
-from cafe.services import Broadcast
+from cafe.services import Broadcast, rules
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
@@ -61,8 +61,8 @@ def curate(snap: Snapshot, theme: str, version: int, op: curation.Op) -> tuple[d
     from cafe.services import harvesting  # harvesting reads the stored curations through this module
 
     session, cafe = snap.session, snap.row
-    if cafe.stage != "harvest":
-        raise Conflict(_("The harvest has not started yet."))
+    with rules.obeyed():
+        rules.cafe_of(cafe).ensure_may_curate()
     row = session.scalar(select(HarvestCurationRow).where(
         HarvestCurationRow.cafe_id == cafe.id, HarvestCurationRow.theme == theme))
     current = row.version if row is not None else 0

@@ -14,7 +14,7 @@ from cafe import presenters, store
 from cafe.domain.feedback import FeedbackEvent, reflecting, summarise
 from cafe.errors import Conflict, Invalid, NotFound
 from cafe.models import CafeRow, FeedbackRow, ParticipantRow
-from cafe.services import Broadcast
+from cafe.services import Broadcast, rules
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
@@ -54,8 +54,8 @@ def give(
         if existing.participant_id != person.id:
             raise Conflict(_("That feedback id is already taken."))
         return _reply(session, cafe, person, existing, duplicate=True), []
-    if cafe.stage != "harvest":
-        raise Conflict(_("Feedback on the harvest opens when the harvest starts."))
+    with rules.obeyed():
+        rules.cafe_of(cafe).ensure_may_give_feedback(rules.person_of(session, cafe, person.id))
     if theme is not None and theme not in {t.name for t in store.plan_of(cafe).themes}:
         raise NotFound(_("No such theme."))
     if kind not in ("reflects", "withdraw", "missing"):

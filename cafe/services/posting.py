@@ -8,11 +8,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cafe import presenters, store
-from cafe.errors import Conflict, Forbidden, NotFound
+from cafe.errors import Conflict, NotFound
 from cafe.models import CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow
-from cafe.services import Broadcast
+from cafe.services import Broadcast, rules
 
-OPEN_STATUSES = ("running", "paused", "ended")
 
 
 def _table_audience(cafe: CafeRow, round_no: int, table: int) -> list[tuple]:
@@ -31,14 +30,9 @@ def post_insight(
         if existing.participant_id != person.id:
             raise Conflict(_("That insight id is already taken."))
         return existing, True, []
-    round_no = cafe.round
-    if written_in is not None and written_in < cafe.round and store.seat_of(session, cafe, person.id, written_in):
-        round_no = written_in
-    elif cafe.stage != "rounds" or cafe.status not in OPEN_STATUSES:
-        raise Conflict(_("Insights can be posted once the round has started."))
-    table = store.seat_of(session, cafe, person.id, round_no)
-    if table is None:
-        raise Conflict(_("You have no seat in this round."))
+    with rules.obeyed():
+        # The offline-resend path (`written_in`) obeys the same stage rules as a live post.
+        round_no, table = rules.cafe_of(cafe).ensure_may_post(rules.person_of(session, cafe, person.id), written_in)
     plan = store.plan_of(cafe)
     insight = InsightRow(
         id=insight_id, cafe_id=cafe.id, participant_id=person.id, round=round_no, table_number=table,
@@ -62,8 +56,9 @@ def resonate(session: Session, cafe: CafeRow, person: ParticipantRow, insight_id
     insight = session.get(InsightRow, insight_id)
     if insight is None or insight.cafe_id != cafe.id:
         raise NotFound(_("No such insight."))
-    if store.seat_of(session, cafe, person.id, insight.round) != insight.table_number:
-        raise Forbidden(_("You can only mark insights from your own table."))
+    with rules.obeyed():
+        rules.cafe_of(cafe).ensure_may_resonate(
+            rules.person_of(session, cafe, person.id), insight.participant_id, insight.round, insight.table_number)
     duplicate = session.get(ResonanceRow, (insight_id, person.id)) is not None
     if not duplicate:
         try:
@@ -83,12 +78,8 @@ def submit_handover(
     session: Session, cafe: CafeRow, person: ParticipantRow, bullets: list[str], now: datetime
 ) -> tuple[HandoverRow, list[Broadcast]]:
     """Save the host's hand-over for this round's table (sending again replaces it)."""
-    if cafe.stage != "rounds":
-        raise Conflict(_("Rounds are over."))
-    table = store.seat_of(session, cafe, person.id, cafe.round)
-    hosts = store.hosts(session, cafe)
-    if table is None or hosts.get(table) != person.id:
-        raise Forbidden(_("Only the table host writes the hand-over."))
+    with rules.obeyed():
+        table = rules.cafe_of(cafe).ensure_may_submit_handover(rules.person_of(session, cafe, person.id))
     row = next((h for h in store.handovers(session, cafe, table) if h.round == cafe.round), None)
     if row is None:
         row = HandoverRow(cafe_id=cafe.id, round=cafe.round, table_number=table)

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cafe import store
-from cafe.domain.timer import ClockError, RoundClock, RoundStatus
+from cafe.domain.cafe import Stage
+from cafe.domain.timer import ClockError, RoundClock
 from cafe.errors import Conflict
 from cafe.models import CafeRow, RoundLogRow
-from cafe.services import Broadcast, seating
+from cafe.services import Broadcast, rules, seating
 
 
 def _changed(cafe: CafeRow, reason: str) -> list[Broadcast]:
@@ -19,8 +20,8 @@ def _changed(cafe: CafeRow, reason: str) -> list[Broadcast]:
 
 
 def _apply(cafe: CafeRow, change) -> None:
-    if cafe.stage != "rounds":
-        raise Conflict(_("The café is in its harvest; rounds are over."))
+    with rules.obeyed():
+        rules.cafe_of(cafe).ensure_rounds()
     try:
         store.save_clock(cafe, change(store.clock_of(cafe)))
     except ClockError:
@@ -75,19 +76,15 @@ def end_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]
 
 
 def _end_if_needed(session: Session, cafe: CafeRow, now: datetime) -> None:
-    if cafe.status in (RoundStatus.RUNNING.value, RoundStatus.PAUSED.value):
+    if rules.cafe_of(cafe).round_is_live:
         end_round(session, cafe, now)
 
 
 def next_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]:
     """Move everyone to their planned seats for the next round, which starts ready."""
     plan = store.plan_of(cafe)
-    if cafe.stage != "rounds":
-        raise Conflict(_("The café is in its harvest; rounds are over."))
-    if cafe.round >= plan.rounds:
-        raise Conflict(_("This was the last round: start the harvest."))
-    if cafe.status == RoundStatus.READY.value:
-        raise Conflict(_("This round has not started yet."))
+    with rules.obeyed():
+        rules.cafe_of(cafe).ensure_may_move_on()
     _end_if_needed(session, cafe, now)
     seating.move_everyone_on(session, cafe)
     store.save_clock(cafe, RoundClock(duration_s=plan.duration_s(cafe.round)))
@@ -98,11 +95,8 @@ def next_round(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast
 
 def start_harvest(session: Session, cafe: CafeRow, now: datetime) -> list[Broadcast]:
     """After the last round: the café moves to its harvest."""
-    plan = store.plan_of(cafe)
-    if cafe.stage == "harvest":
-        raise Conflict(_("The harvest has already started."))
-    if cafe.round < plan.rounds or cafe.status == RoundStatus.READY.value:
-        raise Conflict(_("The harvest starts after the last round."))
+    with rules.obeyed():
+        rules.cafe_of(cafe).ensure_may_start_harvest()
     _end_if_needed(session, cafe, now)
-    cafe.stage = "harvest"
+    cafe.stage = Stage.HARVEST.value
     return _changed(cafe, "harvest_started")

@@ -10,7 +10,7 @@ from cafe import store
 from cafe.domain.rotation import balanced_sizes, emptiest_table, tables_needed, theme_stride
 from cafe.errors import Conflict
 from cafe.models import CafeRow, SeatRow, TableRow
-from cafe.services import planning
+from cafe.services import planning, rules
 
 
 def seat_newcomer(session: Session, cafe: CafeRow, participant_id: int) -> int:
@@ -48,7 +48,7 @@ def _sizes(session: Session, cafe: CafeRow, round_no: int) -> dict[int, int]:
 
 def has_started(cafe: CafeRow) -> bool:
     """Whether the first round has started (before that, nobody's future seats are planned)."""
-    return cafe.round > 1 or cafe.status != "ready"
+    return rules.cafe_of(cafe).has_started
 
 
 def plan_whole_cafe(session: Session, cafe: CafeRow) -> None:

@@ -1,0 +1,62 @@
+"""Loads the café aggregate (cafe.domain.cafe) from stored rows and turns its refusals into replies."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cafe import store
+from cafe.domain.cafe import Cafe, Person, Refused
+from cafe.errors import CafeError, Conflict, Forbidden
+from cafe.models import AttendanceRow, CafeRow, SeatRow
+
+
+def cafe_of(row: CafeRow) -> Cafe:
+    """The rules' view of a stored café."""
+    return Cafe.of(row.stage, row.round, store.plan_of(row).rounds, row.status)
+
+
+def person_of(session: Session, row: CafeRow, participant_id: int) -> Person:
+    """The rules' view of a participant: seats up to this round, whether they left, the table they host."""
+    seats = dict(session.execute(
+        select(SeatRow.round, SeatRow.table_number)
+        .where(SeatRow.cafe_id == row.id, SeatRow.participant_id == participant_id, SeatRow.round <= row.round)
+    ).all())
+    attendance = session.get(AttendanceRow, participant_id)
+    hosted = next((number for number, pid in store.hosts(session, row).items() if pid == participant_id), None)
+    return Person(id=participant_id, seats=seats, left=attendance is not None and attendance.left_at is not None,
+                  hosts=hosted)
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "left_cafe": _("You have left this café."),
+        "rounds_over": _("The café is in its harvest; rounds are over."),
+        "round_not_started": _("This round has not started yet."),
+        "no_seat": _("You have no seat in this round."),
+        "not_your_table": _("You can only mark insights from your own table."),
+        "own_insight": _("You cannot mark your own insight."),
+        "not_host": _("Only the table host writes the hand-over."),
+        "harvest_not_started": _("The harvest has not started yet."),
+        "last_round": _("This was the last round: start the harvest."),
+        "harvest_started": _("The harvest has already started."),
+        "harvest_too_early": _("The harvest starts after the last round."),
+    }
+
+
+def as_error(refusal: Refused) -> CafeError:
+    """The reply error for a broken rule, with its sentence in the caller's language."""
+    message = _messages().get(refusal.reason, _("That is not possible now."))
+    return Forbidden(message) if refusal.code == "forbidden" else Conflict(message)
+
+
+@contextmanager
+def obeyed() -> Iterator[None]:
+    """Run rule checks; a broken rule becomes the CafeError the handlers answer with."""
+    try:
+        yield
+    except Refused as refusal:
+        raise as_error(refusal) from None
