@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from cafe import config, db, sockets, web
-from cafe.extensions import babel, socketio
+from cafe.extensions import babel, csrf, socketio
 
 
 def _locale() -> str | None:
@@ -30,7 +30,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Nothing we sign outlives a process, so a random key is safe when none is configured.
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or secrets.token_hex(32)
 
+    # A join form may stay open on a phone for a whole café: the token lives as long as the session.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=bool(app.config.get("SECURE_COOKIES")))
     babel.init_app(app, locale_selector=_locale)
+    csrf.init_app(app)
     db.init_app(app)
     # Handlers must be registered before the first init_app so that every app gets them.
     sockets.init_app(app)

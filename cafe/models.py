@@ -191,3 +191,12 @@ class RoundThemeRow(Base):
     round: Mapped[int] = mapped_column(Integer)
     table_number: Mapped[int] = mapped_column(Integer)
     theme: Mapped[str] = mapped_column(String(200))
+
+
+class HealthProbeRow(Base):
+    """Scratch rows /healthz writes and deletes in one committed transaction, to prove the
+    database can still write (a full disk or read-only file answers SELECT 1 happily)."""
+
+    __tablename__ = "health_probes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)

@@ -11,6 +11,7 @@ import pytest
 
 from cafe import create_app
 from cafe.extensions import socketio
+from csrf_forms import BrowserClient
 
 ICIC = "icic-2023-lived-experience-roles.toml"
 
@@ -23,6 +24,7 @@ def app(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cafe.sqlite3'}",
         "PUBLIC_URL": "http://cafe.test",
     })
+    app.test_client_class = BrowserClient
     yield app
     app.extensions["cafe_db"].engine.dispose()
 
@@ -41,7 +43,7 @@ class Phone:
     """A participant's phone: joined over HTTP (cookie), connected over Socket.IO."""
 
     def __init__(self, app, code: str, name: str = "", perspective: str = "") -> None:
-        self.http = app.test_client()
+        self.http = BrowserClient(app, app.response_class, use_cookies=True)
         response = self.http.post(f"/j/{code}", data={"name": name, "perspective": perspective})
         assert response.status_code == 303, response.get_data(as_text=True)
         self.code = code
@@ -66,7 +68,7 @@ class Facilitator:
 
     def __init__(self, app, plan: str = ICIC, plan_file: str | None = None) -> None:
         self.app = app
-        self.http = app.test_client()
+        self.http = BrowserClient(app, app.response_class, use_cookies=True)
         if plan_file is None:
             response = self.http.post("/new", data={"plan": plan})
         else:  # an uploaded plan file's text

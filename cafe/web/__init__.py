@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, Response, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from cafe.errors import NotFound
@@ -17,6 +19,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):
         return render_template("error.html", message=error.message, status=404), 404
+
+    @app.errorhandler(CSRFError)
+    def form_not_ours(error: CSRFError):
+        # A form posted without our token: another site's page, or one loaded before a restart.
+        message = _("This form has expired or did not come from this café. Go back, reload the page and send it again.")
+        return render_template("error.html", message=message, status=400), 400
 
     @app.errorhandler(404)
     def http_not_found(error: HTTPException):

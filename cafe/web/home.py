@@ -6,12 +6,13 @@ import io
 import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import text
+from sqlalchemy import delete, insert
 
 from cafe import plans, store
 from cafe.db import get_db, transaction
 from cafe.domain.plan import PlanError, plan_from_dict
 from cafe.errors import NotFound
+from cafe.models import HealthProbeRow
 from cafe.services import cafes, utcnow
 from cafe.web.links import join_url
 
@@ -174,10 +175,18 @@ def qr(code: str):
 
 @bp.get("/healthz")
 def health():
-    """ok when the database answers; used by tests, deploys and load balancers."""
+    """ok when the database can write; 503 with the reason otherwise (tests, deploys, load balancers)."""
     try:
-        with get_db().engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not healthy"
-        abort(503)
+        with get_db().engine.begin() as connection:
+            # A probe bigger than a page needs fresh pages and a real commit (with its fsync), so a
+            # full disk, a full quota or a read-only file fails here; deleting it keeps nothing.
+            connection.execute(insert(HealthProbeRow).values(id=1, payload=_PROBE))
+            connection.execute(delete(HealthProbeRow))
+    except Exception as error:  # any database failure means "not healthy"
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+        current_app.logger.warning("health check failed: %s", reason)
+        return Response(f"database cannot write: {reason}\n", status=503, mimetype="text/plain")
     return "ok"
+
+
+_PROBE = "x" * 10_000

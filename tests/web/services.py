@@ -6,6 +6,7 @@ Missing binaries are a broken setup, never a reason to skip: `scripts/setup.sh -
 from __future__ import annotations
 
 import glob
+import re
 import os
 import shutil
 import signal
@@ -246,3 +247,18 @@ class CafeServer:
 
     def stop(self) -> None:
         _stop(self.process)
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def post_form(client, url: str, form: dict, **options):
+    """POST a form as a browser does, from a page it loaded first (so with that page's CSRF token,
+    which is bound to the session cookie the GET set). `client` is a Playwright APIRequestContext
+    (keyword `form`) or a requests.Session (keyword `data`); `url` is the form's address."""
+    base = url.split("/j/")[0].split("/new")[0]
+    if hasattr(client, "mount"):  # requests.Session
+        page = client.get(f"{base}/new", timeout=10).text
+        return client.post(url, data={**form, "csrf_token": CSRF_FIELD.search(page).group(1)}, **options)
+    page = client.get(f"{base}/new").text()
+    return client.post(url, form={**form, "csrf_token": CSRF_FIELD.search(page).group(1)}, **options)

@@ -11,6 +11,7 @@ import pytest
 import socketio
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from services import post_form
 
 PLAN = "quick-team-retro.toml"
 BLOCKING = {"serious", "critical"}
@@ -73,7 +74,7 @@ def make_context(browser, playwright, live_server):
 def cafe(playwright, live_server) -> Iterator[Cafe]:
     """A fresh café started from a plan, with the facilitator connected over Socket.IO."""
     api = playwright.request.new_context(base_url=live_server.base_url)
-    response = api.post("/new", form={"plan": PLAN}, max_redirects=0)
+    response = post_form(api, "/new", {"plan": PLAN}, max_redirects=0)
     assert response.status == 303, response.text()
     dashboard = response.headers["location"]
     token = dashboard.rstrip("/").rsplit("/", 1)[1]

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Page, expect
+from services import post_form
 from test_accessibility import submit_join
 
 ICIC_TITLE = "Lived experience roles in integrated care (ICIC 2023)"
@@ -112,7 +113,7 @@ def test_a_whole_cafe_in_real_browsers(contexts, live_server, playwright):
     api = playwright.request.new_context(base_url=live_server.base_url)
 
     def join_over_http(name: str) -> None:
-        response = api.post(f"/j/{code}", form={"name": name, "perspective": "researcher"}, max_redirects=0)
+        response = post_form(api, f"/j/{code}", {"name": name, "perspective": "researcher"}, max_redirects=0)
         assert response.status == 303, response.text()
 
     phones = [join(contexts.phone(), join_url, code, name, perspective, dialogs)

@@ -8,6 +8,7 @@ import re
 import socketio
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from services import post_form
 
 PLAN = "quick-team-retro.toml"
 THEME = "What went well"
@@ -23,7 +24,7 @@ def blocking_violations(page: Page, screen: str) -> list[str]:
 
 def start_cafe(playwright, base_url: str) -> tuple[str, str, socketio.Client]:
     api = playwright.request.new_context(base_url=base_url)
-    response = api.post("/new", form={"plan": PLAN}, max_redirects=0)
+    response = post_form(api, "/new", {"plan": PLAN}, max_redirects=0)
     assert response.status == 303, response.text()
     dashboard = response.headers["location"]
     code = re.search(r'class="join-code"[^>]*>([A-Z0-9]{6})<', api.get(dashboard).text()).group(1)

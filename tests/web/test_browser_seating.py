@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
+from services import post_form
 from test_accessibility import audit, cafe, join, make_context  # noqa: F401  (fixtures and helpers)
 
 
@@ -12,7 +13,7 @@ def test_seating_plan_preview_swap_apply_reaches_the_phone_and_the_sheet_prints(
     phone = join(make_context("phone"), cafe.code, "Amal", "")
     api = playwright.request.new_context(base_url=live_server.base_url)
     for name in ["Bea", "Chen", "Dev", "Eli", "Fay", "Gus", "Hal"]:
-        assert api.post(f"/j/{cafe.code}", form={"name": name}, max_redirects=0).status == 303
+        assert post_form(api, f"/j/{cafe.code}", {"name": name}, max_redirects=0).status == 303
     api.dispose()
     cafe.do("start_round")
 

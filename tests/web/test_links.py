@@ -13,7 +13,9 @@ def _join_url_on_dashboard(tmp_path, host: str, **config) -> str:
                       "PUBLIC_URL": None, **config})
     client = app.test_client()
     base = f"http://{host}"
-    created = client.post("/new", data={"plan": "icic-2023-lived-experience-roles.toml"}, base_url=base)
+    form = client.get("/new", base_url=base).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    created = client.post("/new", data={"plan": "icic-2023-lived-experience-roles.toml", "csrf_token": token}, base_url=base)
     page = client.get(created.headers["Location"], base_url=base).get_data(as_text=True)
     url = re.search(r'"join_url": "([^"]+)"', page).group(1)
     code = url.rsplit("/", 1)[1]

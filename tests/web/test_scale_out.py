@@ -18,7 +18,7 @@ import pytest
 import requests
 import socketio
 
-from services import REPO, CafeServer, Postgres, Redis, clean_env, wait_for
+from services import REPO, CafeServer, Postgres, Redis, clean_env, post_form, wait_for
 
 ICIC = "icic-2023-lived-experience-roles.toml"
 RETRO = "quick-team-retro.toml"
@@ -101,8 +101,8 @@ class Phone:
 
     def __init__(self, server: CafeServer, code: str, name: str, perspective: str = "") -> None:
         self.http = requests.Session()
-        response = self.http.post(server.url(f"/j/{code}"), data={"name": name, "perspective": perspective},
-                                  allow_redirects=False, timeout=10)
+        response = post_form(self.http, server.url(f"/j/{code}"), {"name": name, "perspective": perspective},
+                             allow_redirects=False, timeout=10)
         assert response.status_code == 303, response.text
         self.code, self.name = code, name
         self.token = response.cookies[f"cafe_{code}"]
@@ -133,7 +133,7 @@ class Phone:
 
 def start_cafe(server: CafeServer, plan: str | None = None, form: dict | None = None) -> str:
     """Create a café over HTTP; returns the secret host token."""
-    response = requests.post(server.url("/new"), data=form or {"plan": plan}, allow_redirects=False, timeout=10)
+    response = post_form(requests.Session(), server.url("/new"), form or {"plan": plan}, allow_redirects=False, timeout=10)
     assert response.status_code == 303, response.text
     return re.fullmatch(r".*/f/([\w-]+)", response.headers["Location"]).group(1)
 

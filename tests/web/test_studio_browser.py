@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 import socketio
 from playwright.sync_api import Page, expect
+from services import post_form
 from test_accessibility import audit
 
 PLAN = "quick-team-retro.toml"
@@ -23,14 +24,14 @@ class HarvestCafe:
 
     def __init__(self, playwright, base_url: str) -> None:
         api = playwright.request.new_context(base_url=base_url)
-        response = api.post("/new", form={"plan": PLAN}, max_redirects=0)
+        response = post_form(api, "/new", {"plan": PLAN}, max_redirects=0)
         assert response.status == 303, response.text()
         self.dashboard = response.headers["location"]
         token = self.dashboard.rstrip("/").rsplit("/", 1)[1]
         self.code = re.search(r'class="join-code"[^>]*>([A-Z0-9]{6})<', api.get(self.dashboard).text()).group(1)
         self.clients = [self._client(base_url, {"role": "facilitator", "host_token": token})]
         phone = playwright.request.new_context(base_url=base_url)
-        assert phone.post(f"/j/{self.code}", form={"name": "Ana"}, max_redirects=0).status == 303
+        assert post_form(phone, f"/j/{self.code}", {"name": "Ana"}, max_redirects=0).status == 303
         cookie = next(c["value"] for c in phone.storage_state()["cookies"] if c["name"] == f"cafe_{self.code}")
         phone.dispose()
         api.dispose()

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from cafe import create_app
 from cafe.plans import list_plans
+from csrf_forms import BrowserClient
 
 REPO = Path(__file__).resolve().parents[2]
 LANG = "eo"  # a real locale nobody ships here, standing in for a translation
@@ -113,6 +114,7 @@ def test_every_page_reads_in_the_pseudo_language(tmp_path, pseudo_translations):
     app = create_app({"TESTING": True, "ASYNC_MODE": "threading", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}",
                       "PUBLIC_URL": "http://cafe.test", "BABEL_TRANSLATION_DIRECTORIES": str(pseudo_translations)})
     headers = {"Accept-Language": LANG}
+    app.test_client_class = BrowserClient  # forms are posted from the page, with its CSRF token
     laptop, phone = app.test_client(), app.test_client()
     created = laptop.post("/new", data={"plan": "icic-2023-lived-experience-roles.toml"}, headers=headers)
     host = created.headers["Location"]

@@ -6,6 +6,7 @@ import uuid
 
 import socketio
 from playwright.sync_api import expect
+from services import post_form
 
 PLAN = "icic-2023-lived-experience-roles.toml"
 PERSPECTIVES = ("lived_experience", "practitioner", "practitioner", "family_carer", "practitioner")
@@ -13,7 +14,7 @@ PERSPECTIVES = ("lived_experience", "practitioner", "practitioner", "family_care
 
 def test_the_dashboard_harvest_lists_voices_to_check(contexts, live_server, playwright):
     api = playwright.request.new_context(base_url=live_server.base_url)
-    dashboard = api.post("/new", form={"plan": PLAN}, max_redirects=0).headers["location"]
+    dashboard = post_form(api, "/new", {"plan": PLAN}, max_redirects=0).headers["location"]
     token = dashboard.rstrip("/").rsplit("/", 1)[1]
     code = re.search(r'class="join-code"[^>]*>([A-Z0-9]{6})<', api.get(dashboard).text()).group(1)
     clients = []
@@ -24,7 +25,7 @@ def test_the_dashboard_harvest_lists_voices_to_check(contexts, live_server, play
         phones = []
         for n in range(10):
             person = playwright.request.new_context(base_url=live_server.base_url)
-            person.post(f"/j/{code}", form={"name": "", "perspective": PERSPECTIVES[n % 5]}, max_redirects=0)
+            post_form(person, f"/j/{code}", {"name": "", "perspective": PERSPECTIVES[n % 5]}, max_redirects=0)
             cookie = "; ".join(f"{c['name']}={c['value']}" for c in person.storage_state()["cookies"])
             person.dispose()
             phone = socketio.Client(reconnection=False)

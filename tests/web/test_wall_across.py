@@ -7,6 +7,7 @@ import uuid
 
 import socketio
 from playwright.sync_api import expect
+from services import post_form
 
 IDEA = "Pay peer workers fairly for their time"
 
@@ -14,10 +15,10 @@ IDEA = "Pay peer workers fairly for their time"
 def test_a_pattern_across_themes_shows_on_the_wall_and_nothing_stray(contexts, live_server, playwright):
     base = live_server.base_url
     api = playwright.request.new_context(base_url=base)
-    response = api.post("/new", form={"plan": "icic-2023-lived-experience-roles.toml"}, max_redirects=0)
+    response = post_form(api, "/new", {"plan": "icic-2023-lived-experience-roles.toml"}, max_redirects=0)
     token = response.headers["location"].rstrip("/").rsplit("/", 1)[1]
     code = re.search(r'class="join-code"[^>]*>([A-Z0-9]{6})<', api.get(response.headers["location"]).text()).group(1)
-    assert api.post(f"/j/{code}", form={"name": "Ana"}, max_redirects=0).status == 303
+    assert post_form(api, f"/j/{code}", {"name": "Ana"}, max_redirects=0).status == 303
     cookie = next(c["value"] for c in api.storage_state()["cookies"] if c["name"] == f"cafe_{code}")
     api.dispose()
     facilitator, ana = socketio.Client(reconnection=False), socketio.Client(reconnection=False)
