@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import socket
 import sys
@@ -67,14 +68,17 @@ def _run(app, args, mode: str) -> None:
     options: dict[str, object] = {"host": args.host, "port": args.port, "log_output": args.verbose}
     if mode == "eventlet":
         options["max_size"] = 10_000  # the default pool of 1,024 green threads caps the room size
+        # Request lines go through the logging filters (cafe.logs), never straight to stderr.
+        options["log"] = logging.getLogger("cafe.access")
     if mode == "threading":
         options["allow_unsafe_werkzeug"] = True
     socketio.run(app, **options)
 
 
 def _app(args, mode: str):
-    from cafe import create_app
+    from cafe import create_app, logs
 
+    logs.install(args.verbose)  # before the app exists, so Flask's own handler is not added
     public = args.public_url or os.environ.get("CAFE_PUBLIC_URL")
     return create_app({"ASYNC_MODE": mode, "PUBLIC_URL": public, "LAN_URL": base_url(args.host, args.port, None)})
 
