@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cafe.domain.harvest import HarvestInsight, ThemeHarvest, label_for
+from cafe.domain.harvest import HarvestInsight, ThemeHarvest
+from cafe.domain.privacy import label_of
 from cafe.domain.words import tokens
 
 UNSORTED = "Unsorted"
@@ -157,7 +158,7 @@ def apply(state: Curation, op: Op, insights: Sequence[HarvestInsight], regroup: 
         if target == where:
             raise CurationError("same_subtheme")
         if op.to is None:
-            subs.append(CuratedSub(f"s{state.next_id}", label_for([by_id[op.insight_id].text]), (), None))
+            subs.append(CuratedSub(f"s{state.next_id}", label_of([by_id[op.insight_id]]), (), None))
             state = replace(state, next_id=state.next_id + 1)
         subs[where] = _without(subs[where], {op.insight_id})
         subs[target] = replace(subs[target], insight_ids=subs[target].insight_ids + (op.insight_id,))
@@ -213,8 +214,8 @@ def _split(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, 
         if not picked or len(picked) >= len(source.insight_ids):
             raise CurationError("too_small", source.id)
         subs[at] = _without(source, set(picked))
-    rest = [by_id[i].text for i in subs[at].insight_ids]
-    subs.insert(at + 1, CuratedSub(f"s{state.next_id}", label_for([by_id[i].text for i in picked], rest), picked, None))
+    rest = [by_id[i] for i in subs[at].insight_ids]
+    subs.insert(at + 1, CuratedSub(f"s{state.next_id}", label_of([by_id[i] for i in picked], rest), picked, None))
     return _tidy(replace(state, version=state.version + 1, next_id=state.next_id + 1), subs, by_id)
 
 

@@ -9,8 +9,9 @@ from cafe.domain.grouping import Vector, WordVectors, centroid, cosine, group_te
 from cafe.domain.duplicates import near_duplicates
 from cafe.domain.labels import FALLBACK_LABEL, ThemeWords, label_for, short_text
 from cafe.domain.perspective import PERSPECTIVES
+from cafe.domain.privacy import PRIVATE_LABEL, quotable, shown_text
 
-__all__ = ["FALLBACK_LABEL", "HarvestInsight", "Subtheme", "ThemeHarvest", "build_harvest",
+__all__ = ["FALLBACK_LABEL", "PRIVATE_LABEL", "HarvestInsight", "Subtheme", "ThemeHarvest", "build_harvest",
            "count_perspectives", "label_for", "short_text"]
 NOT_GIVEN = "not_given"
 
@@ -70,20 +71,24 @@ def _theme_harvest(theme: str, insights: Sequence[HarvestInsight], k: int | None
     groups.sort(key=lambda g: (-len(g), -sum(insights[i].resonance for i in g), min(g)))
     subthemes: list[Subtheme] = []
     seen: set[str] = set()
-    # the theme's words are read once; each group is set against the rest of its theme
-    theme_words = ThemeWords(texts)
+    # Grouping reads every text (so sizes stay right), but a label shows words, so it is built from
+    # quotable ones only: the theme's words are read once, without the unquotable ones, and each
+    # group is set against the rest of its theme.
+    theme_words = ThemeWords([shown_text(ins) for ins in insights])
     for members in groups:
-        label = theme_words.label(members, avoid=seen)
         quote = _quote(members, insights, vectors)
-        if label in seen:
-            stand_in = next((ins for ins in insights if ins.id == quote), insights[members[0]])
-            label = short_text(stand_in.text)
-        seen.add(label)
+        if quote is None:
+            label = PRIVATE_LABEL  # no member may be quoted, so none of their words may name it
+        else:
+            label = theme_words.label(members, avoid=seen)
+            if label in seen:
+                label = short_text(next(ins.text for ins in insights if ins.id == quote))
+            seen.add(label)
         ordered = sorted(members, key=lambda i: (-insights[i].resonance, i))
         same = tuple(tuple(insights[ordered[j]].id for j in found)
                      for found in near_duplicates([texts[i] for i in ordered]))
         subthemes.append(Subtheme(label, tuple(insights[i].id for i in ordered), quote, same))
-    top = sorted((i for i, ins in enumerate(insights) if ins.resonance > 0 and not ins.do_not_quote),
+    top = sorted((i for i, ins in enumerate(insights) if ins.resonance > 0 and quotable(ins)),
                  key=lambda i: (-insights[i].resonance, i))[:3]
     return ThemeHarvest(theme, len(insights), tuple(subthemes),
                         tuple(insights[i].id for i in top), count_perspectives(insights))

@@ -14,7 +14,7 @@ from cafe.errors import Invalid
 from cafe.models import (
     CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow, RoundLogRow, SeatRow, TableRow,
 )
-from cafe.services import cafes, curating, feedback, harvesting
+from cafe.services import cafes, curating, feedback, harvest_view, harvesting
 from cafe.services.views import Snapshot
 
 FORMAT = "cafe-export/1"
@@ -71,6 +71,8 @@ def render(fmt: str, data: dict[str, Any], labels: dict[str, str]) -> str | byte
     """Markdown, CSV or printable HTML (text), or PDF or Word (bytes) from the export record."""
     from cafe.export import render_csv, render_docx, render_html, render_markdown, render_pdf
 
+    # Only the JSON archive keeps the words of "do not quote me" insights and notes.
+    data = harvest_view.public_record(data)
     if fmt == "md":
         return render_markdown(data, labels=labels)
     if fmt == "csv":

@@ -8,6 +8,7 @@ from cafe import presenters
 from cafe.domain.crosscut import crosscutting
 from cafe.domain.harvest import HarvestInsight, build_harvest
 from cafe.domain.questions import Source, open_questions
+from cafe.services import harvest_view
 from cafe.services.recent import Recent
 from cafe.wordvectors import word_vectors
 
@@ -20,12 +21,20 @@ _TABLES: Recent[tuple] = Recent(16)
 
 
 def patterns(themes: Sequence[Mapping[str, Any]], text_of: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Sub-themes that recur under two or more themes, from the sub-themes as shown."""
-    shown = {
-        theme["theme"]: [(sub["label"], [text_of[i] for i in sub["insight_ids"] if i in text_of])
-                         for sub in theme["subthemes"]]
-        for theme in themes if theme["subthemes"]
-    }
+    """Sub-themes that recur under two or more themes, from the sub-themes as shown.
+
+    `text_of` holds only quotable texts (harvest_view.quotable_texts): a pattern's label is made of
+    words, so a sub-theme none of whose words may be shown takes no part in any pattern."""
+    shown: dict[str, list[tuple[str, list[str]]]] = {}
+    subs: dict[str, list[Mapping[str, Any]]] = {}
+    for theme in themes:
+        for sub in theme["subthemes"]:
+            texts = [text_of[i] for i in sub["insight_ids"] if i in text_of]
+            if texts:
+                # two neutral labels ("2 notes kept private") are no shared idea: never matched by label
+                name = f"\0{theme['theme']}\0{sub.get('id')}" if sub.get("private_label") else sub["label"]
+                shown.setdefault(theme["theme"], []).append((name, texts))
+                subs.setdefault(theme["theme"], []).append(sub)
     if len(shown) < 2:
         return []
     found = []
@@ -33,17 +42,10 @@ def patterns(themes: Sequence[Mapping[str, Any]], text_of: Mapping[str, str]) ->
         found.append({
             "label": pattern.label,
             "themes": list(pattern.groups),
-            "subthemes": [{"theme": theme, "label": shown[theme][index][0],
-                           "id": _sub_id(themes, theme, index)} for theme, index in pattern.members],
+            "subthemes": [{"theme": theme, "label": subs[theme][index]["label"],
+                           "id": subs[theme][index].get("id")} for theme, index in pattern.members],
         })
     return found
-
-
-def _sub_id(themes: Sequence[Mapping[str, Any]], theme: str, index: int) -> Any:
-    for item in themes:
-        if item["theme"] == theme:
-            return item["subthemes"][index].get("id")
-    return None
 
 
 def questions(snap: Snapshot, hidden: set[str]) -> list[dict[str, Any]]:
@@ -76,7 +78,8 @@ def tables(snap: Snapshot, hidden: set[str], quote: Callable[[str | None], Any])
                                                       word_vectors=word_vectors()))
     return [
         {"table": int(t.theme), "table_label": presenters.table_label(int(t.theme)), "insight_count": t.insight_count,
-         "subthemes": [{"label": s.label, "count": len(s.insight_ids), "quote_insight": quote(s.quote)}
+         "subthemes": [{"label": harvest_view.label(s.label, len(s.insight_ids)), "count": len(s.insight_ids),
+                        "quote_insight": quote(s.quote)}
                        for s in t.subthemes]}
         for t in grouped if t.insight_count
     ]

@@ -11,7 +11,8 @@ from cafe.domain import curation
 from cafe.domain.duplicates import near_duplicates
 from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
 from cafe.domain.voice import Voice, perspective_key, voice_balance
-from cafe.services import curating, feedback, harvest_extras
+from cafe.domain.privacy import Reader
+from cafe.services import curating, feedback, harvest_extras, harvest_view
 from cafe.services.recent import Recent
 from cafe.voicing import ROOM, SUBTHEME, THEME, flags_json, voice_json
 from cafe.wordvectors import word_vectors
@@ -118,8 +119,9 @@ def _build(snap: Snapshot) -> dict[str, Any]:
     hidden = {i for _, state, _ in grouped for i in state.hidden}
 
     def shown(insight_id: str | None) -> dict[str, Any] | None:
-        row = by_id.get(insight_id) if insight_id and insight_id not in hidden else None
-        return snap.insight(row) if row is not None and not row.do_not_quote else None
+        """The insight as a quote, if its words may be shown to all."""
+        row = by_id.get(insight_id) if insight_id else None
+        return snap.insight(row) if row is not None and harvest_view.readable(row, Reader.OTHERS, hidden) else None
 
     order = {i.id: n for n, i in enumerate(snap.insights)}
     resonance = lambda i: snap.resonance.get(i, 0)  # noqa: E731
@@ -146,10 +148,9 @@ def _build(snap: Snapshot) -> dict[str, Any]:
         if chain:
             chains.append({"table": table.number, "table_label": presenters.table_label(table.number), "handovers": chain})
     room = Counter(p.perspective or "not_given" for p in snap.people.values())
-    text_of = {i.id: i.text for i in snap.insights}
     payload = {
         "themes": themes,
-        "crosscutting": harvest_extras.patterns(themes, text_of),
+        "crosscutting": harvest_extras.patterns(themes, harvest_view.quotable_texts(snap.insights, hidden)),
         "open_questions": harvest_extras.questions(snap, hidden),
         "tables": harvest_extras.tables(snap, hidden, shown),
         "handover_chains": chains,
@@ -167,7 +168,8 @@ def _subtheme(sub: curation.CuratedSub, members: list[str], by_id: dict[str, Any
     under the first of them (`duplicates`), so a point made twice is one voice, counted twice."""
     texts = [by_id[i].text if i in by_id else "" for i in members]
     same = [[members[i] for i in found] for found in near_duplicates(texts)]
-    return {"id": sub.id, "label": sub.label, "insight_ids": members, "count": len(members),
+    return {"id": sub.id, "label": harvest_view.label(sub.label, len(members)),
+            "private_label": harvest_view.is_private_label(sub.label), "insight_ids": members, "count": len(members),
             "distinct": len(members) - sum(len(found) - 1 for found in same), "duplicates": same,
             "quote": sub.quote, "quote_insight": shown(sub.quote), "pinned": sub.pinned}
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from cafe import presenters, store
 from cafe.errors import Conflict, NotFound
 from cafe.models import CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow
-from cafe.services import Broadcast, rules
+from cafe.services import Broadcast, harvest_view, rules
 
 
 
@@ -48,7 +48,7 @@ def post_insight(
             raise Conflict(_("That insight id is already taken.")) from None
         return existing, True, []
     payload = presenters.insight(insight, person, resonance=0)
-    return insight, False, [Broadcast("insight_posted", payload, a) for a in _table_audience(cafe, round_no, table)]
+    return insight, False, harvest_view.insight_posted(payload, cafe.id, round_no, table)
 
 
 def resonate(session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str) -> tuple[int, bool, list[Broadcast]]:

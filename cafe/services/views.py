@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from cafe import presenters, store
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, InsightRow, ParticipantRow
-from cafe.services import curating, feedback, harvesting
+from cafe.domain.privacy import Reader
+from cafe.services import curating, feedback, harvest_view, harvesting
 
 QUIET_AFTER_S = 180
 
@@ -42,8 +43,11 @@ class Snapshot:
         )
 
     def insight(self, row: InsightRow, viewer: ParticipantRow | None = None) -> dict[str, Any]:
+        """An <insight> for the dashboard (no viewer) or for one phone, which gets others'
+        do-not-quote insights without their words."""
         mine = (row.participant_id == viewer.id) if viewer else None
-        return presenters.insight(row, self.people.get(row.participant_id), self.resonance.get(row.id, 0), mine)
+        reader = harvest_view.reader_of(row, viewer) if viewer else Reader.FACILITATOR
+        return harvest_view.insight(row, self.people.get(row.participant_id), self.resonance.get(row.id, 0), reader, mine)
 
     def members(self, number: int) -> list[ParticipantRow]:
         return [self.people[pid] for pid, n in sorted(self.seats.items()) if n == number and pid in self.people]
@@ -116,7 +120,7 @@ def wall_state(snap: Snapshot) -> dict[str, Any]:
         "role": "wall",
         "cafe": snap.cafe(),
         "tables": snap.table_states(with_members=False),
-        "insights": [snap.insight(i) for i in snap.insights if not i.do_not_quote and i.id not in hidden],
+        "insights": [snap.insight(i) for i in snap.insights if harvest_view.readable(i, Reader.OTHERS, hidden)],
         "harvest": snap.harvest(),
     }
 

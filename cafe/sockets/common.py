@@ -21,11 +21,8 @@ log = logging.getLogger(__name__)
 def emit_all(broadcasts: list[Broadcast]) -> None:
     """Emit after the transaction committed, so no screen hears of a change that was rolled back."""
     for item in broadcasts:
-        targets = rooms.for_audience(item.audience)
-        if item.event == "insight_posted" and item.payload.get("do_not_quote"):
-            # The projector never shows an insight its author asked not to be quoted.
-            targets = [t for t in targets if not t.endswith(":wall")]
-        for room in targets:
+        # who may read what (e.g. a "do not quote me" insight) was decided by the services
+        for room in rooms.for_audience(item.audience):
             socketio.emit(item.event, item.payload, to=room)
 
 

@@ -59,10 +59,16 @@
   function onInsightPosted(insight) {
     if (!atMyTable(insight)) return;
     // someone else's new insight is read out; your own is confirmed as 'sent' instead
-    const ours = outbox.some((item) => item.id === insight.id); // the broadcast can beat our own reply
-    if (ours) insight.mine = true;
-    else if (!insights.has(insight.id) && !insight.mine) $('insight-live').textContent = fill(S.new_insight, { text: insight.text });
-    if (insights.has(insight.id)) insight.mine = insights.get(insight.id).mine || insight.mine;
+    const queued = outbox.find((item) => item.id === insight.id); // the broadcast can beat our own reply
+    const known = insights.get(insight.id);
+    if (insight.private) {
+      // the table hears of a note kept private without its words; our own keeps what we wrote
+      if (known && known.text != null) { insight = { ...known, resonance: insight.resonance }; }
+      else if (queued) { insight = { ...insight, text: queued.text, private: false }; }
+    }
+    if (queued) insight.mine = true;
+    else if (!known && !insight.mine) $('insight-live').textContent = insight.private ? S.new_private : fill(S.new_insight, { text: insight.text });
+    if (known) insight.mine = known.mine || insight.mine;
     insights.set(insight.id, insight);
     renderInsights();
   }
@@ -271,6 +277,11 @@
       text: fill(S.resonates_count, { n: insight.resonance || 0 }),
       onclick: () => resonate(insight.id),
     });
+    if (insight.private) {
+      // someone asked not to be quoted: the table sees that a note was added, not its words
+      return el('li', { class: 'insight card private', 'data-id': insight.id },
+        el('p', { class: 'insight-text kept-private', text: S.kept_private }));
+    }
     return el('li', { class: `insight card${insight.mine ? ' mine' : ''}`, 'data-id': insight.id },
       el('p', { class: 'insight-text', text: insight.text }), meta, button);
   }

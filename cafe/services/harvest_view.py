@@ -1,0 +1,84 @@
+"""The harvest read model: what each reader may see of people's words, decided in one place.
+
+The rule is cafe/domain/privacy.py's: a "do not quote me" insight or note counts everywhere and
+its words reach only the facilitator (dashboard, studio, JSON archive) and its author; an insight
+hidden while curating is shown nowhere in the harvest. Screens (views.py), broadcasts
+(posting.py), the harvest payload (harvesting.py, harvest_extras.py) and every export but the
+JSON archive (exporting.render) read words through here, so no other module repeats the rule.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from flask_babel import ngettext
+
+from cafe import presenters
+from cafe.domain.privacy import Reader, is_private_label, may_read
+from cafe.models import InsightRow, ParticipantRow
+from cafe.services import Broadcast
+
+__all__ = ["Reader", "insight", "insight_posted", "is_private_label", "label", "public_record", "quotable_texts",
+           "readable", "withhold"]
+
+
+def readable(row: InsightRow, reader: Reader, hidden: Collection[str] = ()) -> bool:
+    """Whether this reader gets the words of this insight."""
+    return may_read(reader, row, row.id in hidden)
+
+
+def withhold(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An <insight> without its words or who wrote it: other phones learn that a note was
+    added (so the table's count is right), not what it says."""
+    return {**payload, "text": None, "author": None, "perspective": None, "private": True}
+
+
+def insight(row: InsightRow, author: ParticipantRow | None, resonance: int, reader: Reader,
+            mine: bool | None = None, hidden: Collection[str] = ()) -> dict[str, Any]:
+    """An <insight> as this reader may see it."""
+    payload = presenters.insight(row, author, resonance, mine)
+    return payload if readable(row, reader, hidden) else withhold(payload)
+
+
+def reader_of(row: InsightRow, viewer: ParticipantRow | None) -> Reader:
+    """A phone reads its own insights as their author and everyone else's as another person."""
+    return Reader.AUTHOR if viewer is not None and row.participant_id == viewer.id else Reader.OTHERS
+
+
+def insight_posted(payload: dict[str, Any], cafe_id: int, round_no: int, table: int) -> list[Broadcast]:
+    """`insight_posted` to its table's phones, the dashboard and the wall; an insight not to be
+    quoted reaches the dashboard whole, the table's phones withheld (the author's phone has it
+    from its own reply) and the wall not at all."""
+    at_table = ("table", cafe_id, round_no, table)
+    if not payload.get("do_not_quote"):
+        return [Broadcast("insight_posted", payload, at_table), Broadcast("insight_posted", payload, ("staff", cafe_id))]
+    return [Broadcast("insight_posted", withhold(payload), at_table),
+            Broadcast("insight_posted", payload, ("facilitator", cafe_id))]
+
+
+def quotable_texts(rows: Iterable[InsightRow], hidden: Collection[str]) -> dict[str, str]:
+    """id -> text of every insight whose words a label or a quote may use."""
+    return {row.id: row.text for row in rows if readable(row, Reader.OTHERS, hidden)}
+
+
+def label(stored: str, count: int) -> str:
+    """A sub-theme's label as shown: the neutral label of a group of unquotable insights is said
+    in the reader's language with its size ("3 notes kept private")."""
+    if is_private_label(stored):
+        return ngettext("%(num)d note kept private", "%(num)d notes kept private", count)
+    return stored
+
+
+def public_record(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The export record as every rendering but the JSON archive gets it: the texts of insights and
+    "missing" notes marked do-not-quote (and of hidden insights) are gone; their rows stay, so
+    every count is the same. The labels, quotes and questions of the harvest never held them."""
+    public = copy.deepcopy(dict(data))
+    for item in public.get("insights", []):
+        if item.get("do_not_quote") or item.get("hidden"):
+            item["text"] = None
+    for note in public.get("feedback", []) or []:
+        if isinstance(note, dict) and note.get("do_not_quote"):
+            note["text"] = None
+    return public
