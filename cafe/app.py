@@ -12,6 +12,16 @@ from cafe import config, db, sockets, web
 from cafe.extensions import babel, csrf, socketio
 
 
+# Scripts written right to left; the page direction must follow the chosen locale, shipped or not.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def text_direction(lang: str | None) -> str:
+    """The HTML dir value ("rtl" or "ltr") for a locale such as "ar", "fa_IR" or "he-IL"."""
+    base = (lang or "").replace("-", "_").split("_")[0].lower()
+    return "rtl" if base in RTL_LANGUAGES else "ltr"
+
+
 def _locale() -> str | None:
     available = [str(locale) for locale in babel.list_translations()]
     return request.accept_languages.best_match(available) if request else None
@@ -51,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def language() -> dict[str, str]:
-        return {"current_lang": str(get_locale() or "en")}
+        lang = str(get_locale() or "en")
+        return {"current_lang": lang, "current_dir": text_direction(lang)}
 
     return app

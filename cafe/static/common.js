@@ -27,6 +27,8 @@ window.Cafe = (function () {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
+    // Text may be anyone's (an Arabic insight on an English wall): let each element take its own direction.
+    if (!node.hasAttribute('dir') && (('text' in (attrs || {})) || children.some((c) => typeof c === 'string'))) node.dir = 'auto';
     return node;
   }
 

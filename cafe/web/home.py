@@ -169,7 +169,7 @@ def qr(code: str):
         cafe = store.cafe_by_code(db, code)
     url = join_url(cafe.code)
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, title=url)
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, title=url)  # ISO 18004 quiet zone: 4 modules
     return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=300"})
 
 
