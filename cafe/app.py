@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from typing import Any
 
 from flask import Flask, request
@@ -27,6 +28,29 @@ def _locale() -> str | None:
     return request.accept_languages.best_match(available) if request else None
 
 
+def _instance_secret(instance_path: str) -> str:
+    """The instance folder's own random key, made once with owner-only permissions.
+
+    Written to a private temporary file and linked into place, so processes starting together
+    agree on one key and none reads a half-written file."""
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=".secret_key-")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fresh:
+                fresh.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            os.unlink(draft)
+    with open(path, encoding="ascii") as stored:
+        key = stored.read().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} is damaged: delete it and restart (open forms then need a reload)")
+    return key
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults from the environment, then the test config, then extensions."""
     app = Flask(__name__, instance_path=os.environ.get("CAFE_INSTANCE_PATH") or None, instance_relative_config=True)
@@ -37,8 +61,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
         app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 600
     app.config.update(test_config or {})
-    # Nothing we sign outlives a process, so a random key is safe when none is configured.
-    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or secrets.token_hex(32)
+    # Form tokens are signed with this key: it must survive a restart (a phone's open join form
+    # stays valid) and be shared by the processes of one instance folder.
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _instance_secret(app.instance_path)
 
     # A join form may stay open on a phone for a whole café: the token lives as long as the session.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)

@@ -65,3 +65,24 @@ def test_the_same_form_with_its_pages_token_works(app):
 def test_the_session_cookie_that_holds_the_token_is_http_only_and_same_site(app):
     cookie = plain(app).get("/new").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_join_form_shown_before_a_restart_is_accepted_after_it(app, facilitator, tmp_path):
+    """With no key configured, the instance folder keeps one, so a restart (or a second process on
+    the same folder) accepts a form another one showed; a phone never sees 'reload the page'."""
+    from cafe import create_app
+
+    phone = plain(app)
+    page = phone.get(f"/j/{facilitator.code}").get_data(as_text=True)
+    token = TOKEN.search(page).group(1)
+    restarted = create_app({"TESTING": True, "ASYNC_MODE": "threading", "DATABASE_URL": app.config["DATABASE_URL"],
+                            "PUBLIC_URL": "http://cafe.test"})
+    try:
+        assert restarted.config["SECRET_KEY"] == app.config["SECRET_KEY"]
+        after = FlaskClient(restarted, restarted.response_class, use_cookies=True)
+        session_cookie = phone.get_cookie("session")
+        after.set_cookie("session", session_cookie.value)
+        response = after.post(f"/j/{facilitator.code}", data={"name": "Kept", "csrf_token": token})
+        assert response.status_code == 303, response.get_data(as_text=True)
+    finally:
+        restarted.extensions["cafe_db"].engine.dispose()
