@@ -1,6 +1,8 @@
 """The schema's migrations (Alembic), shipped in the package; cafe/db.py runs them."""
 from __future__ import annotations
 
+import functools
+
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
@@ -16,9 +18,15 @@ def alembic_config(url: str | None = None, connection=None) -> Config:
     return config
 
 
+@functools.cache
+def script() -> ScriptDirectory:
+    """The revisions, read once per process (apps are made often: every test makes one)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head() -> str:
     """The newest revision this code knows."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return script().get_current_head()
 
 
 def known(revision: str) -> bool:
@@ -26,6 +34,6 @@ def known(revision: str) -> bool:
     from alembic.util import CommandError
 
     try:
-        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+        return script().get_revision(revision) is not None
     except CommandError:
         return False
