@@ -11,6 +11,7 @@ def alembic_config(url: str | None = None, connection=None) -> Config:
     """An Alembic config for these migrations, on a URL or on a connection the caller holds."""
     config = Config()
     config.set_main_option("script_location", "cafe:migrations")
+    config.set_main_option("path_separator", "os")
     if url is not None:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -201,3 +202,63 @@ def test_postgresql_from_before_migrations_is_refused_by_serve_and_upgraded_by_c
         assert missing_or_changed(old, export(app, host.host_token)) == []
     finally:
         app.extensions["cafe_db"].engine.dispose()
+
+
+REBUILDING_REVISION = '''
+"""A test revision that rebuilds the two busiest parent tables the way SQLite batch mode does."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "t002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Dropping a NOT NULL constraint makes batch mode copy the table, drop it and rename the copy.
+    with op.batch_alter_table("cafes", recreate="always") as batch:
+        batch.add_column(sa.Column("probe_note", sa.String(20), nullable=False, server_default="kept"))
+    with op.batch_alter_table("participants", recreate="always") as batch:
+        batch.add_column(sa.Column("pronouns", sa.String(20), nullable=True))
+'''
+
+
+def test_a_later_revision_that_rebuilds_parent_tables_keeps_every_child_row(v0_copy, tmp_path, monkeypatch, capsys):
+    """Batch mode drops and recreates a table; with SQLite's foreign keys on, dropping `cafes` would
+    cascade into every café's rows. The upgrade runs with them off and checks them after."""
+    extra = tmp_path / "versions"
+    extra.mkdir()
+    (extra / "t002_rebuild.py").write_text(REBUILDING_REVISION, encoding="utf-8")
+    shipped = Path(migrations.__file__).parent / "versions"
+    plain = migrations.alembic_config
+
+    def with_test_revision(*args, **kwargs):
+        config = plain(*args, **kwargs)
+        config.set_main_option("version_locations", os.pathsep.join([str(shipped), str(extra)]))
+        return config
+
+    monkeypatch.setattr(migrations, "alembic_config", with_test_revision)
+    migrations.script.cache_clear()
+    try:
+        before = counts(v0_copy)
+        app = app_on(f"sqlite:///{v0_copy}")
+        try:
+            assert "from v0 (before migrations) to t002" in capsys.readouterr().out
+            assert app.extensions["cafe_db"].revision() == ("t002", True)
+            tokens = json.loads((V0 / "host_tokens.json").read_text(encoding="utf-8"))
+            for code, token in sorted(tokens.items()):
+                old = json.loads((V0 / f"{code}.json").read_text(encoding="utf-8"))
+                assert missing_or_changed(old, export(app, token)) == [], code
+        finally:
+            app.extensions["cafe_db"].engine.dispose()
+        assert counts(v0_copy) == before
+        connection = sqlite3.connect(v0_copy)
+        try:
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert {row[0] for row in connection.execute("SELECT probe_note FROM cafes")} == {"kept"}
+        finally:
+            connection.close()
+    finally:
+        monkeypatch.undo()
+        migrations.script.cache_clear()
