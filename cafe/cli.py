@@ -131,7 +131,6 @@ def demo(args) -> int:
 
 def import_file(args) -> int:
     """Create a café from a JSON export and print its new host link."""
-    from cafe import create_app
     from cafe.db import transaction
     from cafe.errors import CafeError
     from cafe.services import exporting, utcnow
@@ -146,7 +145,9 @@ def import_file(args) -> int:
     except (OSError, ValueError) as error:
         print(f"cafe import: {args.file}: {error}", file=sys.stderr)
         return 2
-    app = create_app({"ASYNC_MODE": "threading"})
+    app = _schema_app("serve")
+    if app is None:
+        return 2
     try:
         with app.app_context(), transaction() as db:
             cafe, token = exporting.import_cafe(db, data, utcnow())
