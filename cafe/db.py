@@ -57,6 +57,10 @@ class Database:
             event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    def create_all(self) -> None:
+        """Kept for callers from before migrations: the same schema step an app start takes."""
+        self.prepare_schema("serve")
+
     def revision(self) -> tuple[str | None, bool]:
         """Where the database stands: its Alembic revision, and whether it has cafe's tables at all."""
         with self.engine.connect() as connection:
