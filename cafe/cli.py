@@ -1,4 +1,4 @@
-"""The `cafe` command: serve, demo, import, init-db, check-plan, rotation, harvest.
+"""The `cafe` command: serve, demo, import, init-db, db, check-plan, rotation, harvest.
 
 Nothing heavy is imported at module level: `serve` must choose its async server (and
 monkey-patch for eventlet) before Flask, SQLAlchemy or sockets are imported.
@@ -92,12 +92,24 @@ def _patch_or_explain(mode: str) -> bool:
     return True
 
 
+def _app_or_explain(args, mode: str):
+    from cafe.db import SchemaError
+
+    try:
+        return _app(args, mode)
+    except SchemaError as error:
+        print(f"cafe: {error}", file=sys.stderr)
+        return None
+
+
 def serve(args) -> int:
     """Start the real-time server."""
     mode = args.async_mode
     if not _patch_or_explain(mode):
         return 2
-    app = _app(args, mode)
+    app = _app_or_explain(args, mode)
+    if app is None:
+        return 2
     base = app.config["PUBLIC_URL"] or app.config["LAN_URL"]
     _print_banner(base, f"{base}/", f"{base}/new")
     _run(app, args, mode)
@@ -109,7 +121,9 @@ def demo(args) -> int:
     mode = args.async_mode
     if not _patch_or_explain(mode):
         return 2
-    app = _app(args, mode)
+    app = _app_or_explain(args, mode)
+    if app is None:
+        return 2
     from cafe import demo as demo_module
 
     links = demo_module.start(app, people=args.people)
@@ -121,7 +135,6 @@ def demo(args) -> int:
 
 def import_file(args) -> int:
     """Create a café from a JSON export and print its new host link."""
-    from cafe import create_app
     from cafe.db import transaction
     from cafe.errors import CafeError
     from cafe.services import exporting, utcnow
@@ -136,7 +149,9 @@ def import_file(args) -> int:
     except (OSError, ValueError) as error:
         print(f"cafe import: {args.file}: {error}", file=sys.stderr)
         return 2
-    app = create_app({"ASYNC_MODE": "threading"})
+    app = _schema_app("serve")
+    if app is None:
+        return 2
     try:
         with app.app_context(), transaction() as db:
             cafe, token = exporting.import_cafe(db, data, utcnow())
@@ -149,12 +164,57 @@ def import_file(args) -> int:
     return 0
 
 
-def init_db(args) -> int:
-    """Create the database tables (the Procfile's release step)."""
+def _schema_app(policy: str):
+    """An app whose start brings the schema as far as `policy` allows, or None after saying why not."""
     from cafe import create_app
+    from cafe.db import SchemaError
 
-    app = create_app({"ASYNC_MODE": "threading"})
-    print(f"database ready: {app.config['DATABASE_URL'].split('@')[-1]}")
+    try:
+        return create_app({"ASYNC_MODE": "threading", "DATABASE_SCHEMA": policy})
+    except SchemaError as error:
+        print(f"cafe: {error}", file=sys.stderr)
+        return None
+
+
+def _where(app) -> str:
+    return app.config["DATABASE_URL"].split("@")[-1]  # never print a password
+
+
+def db_upgrade(args) -> int:
+    """Create the database, or upgrade it to this code's newest schema (the Procfile's release step)."""
+    app = _schema_app("upgrade")
+    if app is None:
+        return 2
+    from cafe import migrations
+
+    print(f"database ready at schema {migrations.head()}: {_where(app)}")
+    app.extensions["cafe_db"].engine.dispose()
+    return 0
+
+
+def db_current(args) -> int:
+    """Say where the database's schema stands against this code's, changing nothing."""
+    app = _schema_app("leave")
+    if app is None:
+        return 2
+    from cafe import migrations
+
+    database = app.extensions["cafe_db"]
+    try:
+        current, has_tables = database.revision()
+    finally:
+        database.engine.dispose()
+    head = migrations.head()
+    if current is None:
+        state = "no tables yet (cafe db upgrade creates them)" if not has_tables else \
+            f"made before migrations; cafe db upgrade recognises it and brings it to {head}"
+    elif current == head:
+        state = f"{current}: the newest this code knows"
+    elif migrations.known(current):
+        state = f"{current}: older than this code's {head}; run cafe db upgrade"
+    else:
+        state = f"{current}: newer than this code ({head}); this version will not use it"
+    print(f"{_where(app)}: {state}")
     return 0
 
 
@@ -207,8 +267,13 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("file", help="the export file, or - for standard input")
     command.add_argument("--public-url", help="the server's URL, to print a full host link")
     command.set_defaults(fn=import_file)
-    command = commands.add_parser("init-db", help="create the database tables")
-    command.set_defaults(fn=init_db)
+    command = commands.add_parser("init-db", help="create the database, or upgrade it to the newest schema")
+    command.set_defaults(fn=db_upgrade)
+    command = commands.add_parser("db", help="the database's schema: upgrade it, or say where it stands")
+    steps = command.add_subparsers(dest="step", required=True)
+    steps.add_parser("upgrade", help="create the database or upgrade it to this code's schema (backs up a SQLite file first)"
+                     ).set_defaults(fn=db_upgrade)
+    steps.add_parser("current", help="say which schema revision the database is at, changing nothing").set_defaults(fn=db_current)
     command = commands.add_parser("check-plan", help="check café plan files")
     command.add_argument("files", nargs="+")
     command.set_defaults(fn=check_plan)
