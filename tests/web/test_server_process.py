@@ -7,6 +7,9 @@ import re
 import urllib.parse
 from urllib.parse import urlsplit
 
+import requests
+from services import post_form
+
 ICIC = "icic-2023-lived-experience-roles.toml"
 
 
@@ -32,9 +35,10 @@ def test_healthz_says_ok(live_server):
 
 
 def test_a_plan_starts_a_cafe_and_a_phone_joins_it(live_server):
-    status, headers, _ = _request(live_server, "POST", "/new", {"plan": ICIC})
-    assert status == 303
-    dashboard = urlsplit(headers["Location"]).path
+    laptop = requests.Session()  # forms are posted from the page that shows them (CSRF token)
+    created = post_form(laptop, live_server.url("/new"), {"plan": ICIC}, allow_redirects=False, timeout=10)
+    assert created.status_code == 303
+    dashboard = urlsplit(created.headers["Location"]).path
     assert re.fullmatch(r"/f/[\w-]+", dashboard)
 
     status, _, html = _request(live_server, "GET", dashboard)
@@ -43,9 +47,11 @@ def test_a_plan_starts_a_cafe_and_a_phone_joins_it(live_server):
     code = page["code"]
     assert page["join_url"] == f"{live_server.base_url}/j/{code}"
 
-    status, headers, _ = _request(live_server, "POST", f"/j/{code}", {"name": "Ada", "perspective": "researcher"})
-    assert status == 303 and urlsplit(headers["Location"]).path == f"/p/{code}"
-    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    phone_browser = requests.Session()
+    joined = post_form(phone_browser, live_server.url(f"/j/{code}"), {"name": "Ada", "perspective": "researcher"},
+                       allow_redirects=False, timeout=10)
+    assert joined.status_code == 303 and urlsplit(joined.headers["Location"]).path == f"/p/{code}"
+    cookie = joined.headers["Set-Cookie"].split(";", 1)[0]
     assert cookie.startswith(f"cafe_{code}=")
 
     status, _, phone = _request(live_server, "GET", f"/p/{code}", headers={"Cookie": cookie})
