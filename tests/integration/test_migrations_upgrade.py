@@ -21,6 +21,12 @@ from cafe.db import SchemaError
 
 V0 = Path(__file__).resolve().parents[1] / "fixtures" / "v0"
 IGNORED = {"exported_at"}  # the moment of the export, different every time
+# The export's `harvest` part is not stored: it is computed afresh by the running code. Since
+# the v0 code, labels are made only from quotable words (a group holding a do-not-quote insight
+# was labelled with its words), so machine-made labels and the cross-theme patterns built from
+# them may read differently; the grouping itself (who is in which sub-theme, every count) and
+# every stored row must not change, and the facilitator's own renames must survive (checked below).
+RELABELLED = ("$.harvest.crosscutting",)
 
 
 def missing_or_changed(old: Any, new: Any, where: str = "$") -> list[str]:
@@ -30,7 +36,9 @@ def missing_or_changed(old: Any, new: Any, where: str = "$") -> list[str]:
             return [f"{where}: was an object, now {new!r}"]
         found = []
         for key, value in old.items():
-            if key in IGNORED:
+            if key in IGNORED or f"{where}.{key}".startswith(RELABELLED):
+                continue
+            if key == "label" and where.startswith("$.harvest."):
                 continue
             if key not in new:
                 found.append(f"{where}.{key}: gone")
@@ -106,6 +114,9 @@ def test_starting_on_a_v0_sqlite_file_backs_it_up_upgrades_it_and_keeps_every_ca
             old = json.loads((V0 / f"{code}.json").read_text(encoding="utf-8"))
             new = export(app, token)
             assert missing_or_changed(old, new) == [], code
+            renamed = {sub["label"] for theme in old["harvest"]["themes"] for sub in theme["subthemes"]} if old.get("harvest") else set()
+            if "Getting home at night" in renamed:
+                assert "Getting home at night" in {sub["label"] for theme in new["harvest"]["themes"] for sub in theme["subthemes"]}
     finally:
         app.extensions["cafe_db"].engine.dispose()
     after = counts(v0_copy)
@@ -185,7 +196,10 @@ def test_postgresql_from_before_migrations_is_refused_by_serve_and_upgraded_by_c
     old = export(app, host.host_token)
     app.extensions["cafe_db"].engine.dispose()
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP TABLE alembic_version")  # now it is as create_all left it before migrations
+        # Now it is as create_all left it before migrations: no revision, and none of the tables
+        # later revisions add.
+        connection.execute("DROP TABLE alembic_version")
+        connection.execute("DROP TABLE health_probes")
     with pytest.raises(SchemaError, match="cafe db upgrade"):
         app_on(driver_url)
     with psycopg.connect(url) as connection:
@@ -210,7 +224,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "t002"
-down_revision = "0001"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -229,7 +243,7 @@ def test_a_later_revision_that_rebuilds_parent_tables_keeps_every_child_row(v0_c
     cascade into every café's rows. The upgrade runs with them off and checks them after."""
     extra = tmp_path / "versions"
     extra.mkdir()
-    (extra / "t002_rebuild.py").write_text(REBUILDING_REVISION, encoding="utf-8")
+    (extra / "t002_rebuild.py").write_text(REBUILDING_REVISION.replace("{head}", migrations.head()), encoding="utf-8")
     shipped = Path(migrations.__file__).parent / "versions"
     plain = migrations.alembic_config
 
@@ -252,7 +266,8 @@ def test_a_later_revision_that_rebuilds_parent_tables_keeps_every_child_row(v0_c
                 assert missing_or_changed(old, export(app, token)) == [], code
         finally:
             app.extensions["cafe_db"].engine.dispose()
-        assert counts(v0_copy) == before
+        after = counts(v0_copy)
+        assert {name: after.get(name) for name in before} == before
         connection = sqlite3.connect(v0_copy)
         try:
             assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
