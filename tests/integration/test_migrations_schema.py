@@ -62,3 +62,25 @@ def test_the_initial_migration_is_the_schema_create_all_made_before_migrations(t
     finally:
         made.dispose()
         migrated.dispose()
+
+
+def test_upgrade_head_on_a_fresh_postgresql_database_makes_the_models_schema():
+    """Each revision runs on PostgreSQL too, and leaves its schema equal to the models."""
+    import sys
+    import uuid
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+    from services import Postgres
+
+    service = Postgres()
+    try:
+        url = service.create_database(f"schema_{uuid.uuid4().hex[:8]}").replace("postgresql://", "postgresql+psycopg://")
+        command.upgrade(alembic_config(url), "head")
+        assert differences(url) == []
+        engine = create_engine(url)
+        try:
+            assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+        finally:
+            engine.dispose()
+    finally:
+        service.stop()
