@@ -28,6 +28,8 @@ class CafeRow(Base):
     remaining_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     theme_stride: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When the join code stops seating new people; None: JOIN_WINDOW after created_at (domain/cafe.py).
+    joins_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class TableRow(Base):

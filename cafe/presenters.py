@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from cafe.domain.cafe import joins_close_at
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, TableRow
 from cafe.store import utc
@@ -81,7 +82,14 @@ def cafe(row: CafeRow, plan: Plan, remaining: float, now: datetime, join_url: st
         "handover_lead_s": plan.handover_minutes * 60,
         "host_cue": list(plan.host_cue),
         "last_nudge": {"text": nudge.text, "at": iso(nudge.at)} if nudge else None,
+        "joining": _joining(row, now),
     }
+
+
+def _joining(row: CafeRow, now: datetime) -> dict[str, Any]:
+    """Whether the join code seats new people, and until when."""
+    until = joins_close_at(utc(row.created_at), utc(row.joins_until))
+    return {"open": now < until, "until": until.isoformat()}
 
 
 def table(

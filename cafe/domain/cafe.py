@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import Enum
 
 from cafe.domain.timer import RoundStatus
@@ -27,6 +28,27 @@ class Refused(Exception):
         super().__init__(reason)
         self.reason = reason
         self.code = code
+
+
+# How long a café's join code lets new people in when the facilitator sets nothing: long enough
+# for a café planned a few days ahead, short enough that an old code stops seating strangers.
+JOIN_WINDOW = timedelta(days=7)
+
+
+def joins_close_at(created_at: datetime, joins_until: datetime | None) -> datetime:
+    """When the join code stops seating new people: the facilitator's choice, or JOIN_WINDOW after creation."""
+    return joins_until if joins_until is not None else created_at + JOIN_WINDOW
+
+
+def may_join(created_at: datetime, joins_until: datetime | None, now: datetime) -> bool:
+    """Whether a new person may join now (people who joined before keep their phone either way)."""
+    return now < joins_close_at(created_at, joins_until)
+
+
+def ensure_may_join(created_at: datetime, joins_until: datetime | None, now: datetime) -> None:
+    """New people join while the code is open; the facilitator closes it, or it lapses."""
+    if not may_join(created_at, joins_until, now):
+        raise Refused("joining_closed")
 
 
 # A round whose timer has started: its tables have met, so what they said may be posted.

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cafe import store
+from cafe.domain import cafe as rules_of_cafe
 from cafe.domain.perspective import is_perspective
 from cafe.domain.plan import Plan, plan_to_dict
 from cafe.errors import Invalid
 from cafe.models import CafeRow, ParticipantRow, TableRow
-from cafe.services import seating
+from cafe.services import Broadcast, rules, seating
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -54,6 +55,8 @@ def join(
 ) -> tuple[ParticipantRow, str]:
     """Add a person (name and perspective optional; `stays`: prefers not to move) and seat them;
     returns the phone's token."""
+    with rules.obeyed():
+        rules_of_cafe.ensure_may_join(store.utc(cafe.created_at), store.utc(cafe.joins_until), now)
     name = " ".join(name.split())
     if len(name) > 40:
         raise Invalid(_("A display name has at most 40 characters."))
@@ -70,3 +73,11 @@ def join(
         session.flush()
     seating.seat_newcomer(session, cafe, person.id)
     return person, token
+
+
+def set_joining(session: Session, cafe: CafeRow, open_: bool, now: datetime) -> list[Broadcast]:
+    """Close the join code to new people now, or open it again for another JOIN_WINDOW."""
+    cafe.joins_until = now + rules_of_cafe.JOIN_WINDOW if open_ else now
+    session.flush()
+    return [Broadcast("cafe_changed", {"reason": "joining_changed"}, ("cafe", cafe.id))]
+

@@ -44,6 +44,7 @@ def _messages() -> dict[str, str]:
         "last_round": _("This was the last round: start the harvest."),
         "harvest_started": _("The harvest has already started."),
         "harvest_too_early": _("The harvest starts after the last round."),
+        "joining_closed": _("Joining this café is closed. Ask the facilitator if you should be here."),
     }
 
 

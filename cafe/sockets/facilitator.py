@@ -41,6 +41,15 @@ def extend_round(db, cafe, data: Any):
     return {}, rounds.extend_round(db, cafe, minutes, now())
 
 
+@handler("facilitator", "set_joining")
+def set_joining(db, cafe, data: Any):
+    """Facilitator closes the join code to new people (or opens it again); every screen gets cafe_changed."""
+    data = check.payload(data, {"open"})
+    if not isinstance(data.get("open"), bool):
+        raise Invalid(_("Say whether joining is open: true or false."))
+    return {}, cafes.set_joining(db, cafe, data["open"], now())
+
+
 @handler("facilitator", "nudge")
 def nudge(db, cafe, data: Any):
     """Facilitator broadcasts a short message; every screen gets nudged."""

@@ -80,6 +80,7 @@
     renderMoves();
     renderTables();
     renderPeople();
+    renderJoining(next.cafe.joining);
     renderHarvest(next.harvest);
     if (next.cafe.last_nudge) showNudge(next.cafe.last_nudge, true);
     countdown.update(next.cafe);
@@ -345,6 +346,22 @@
           : el('button', { type: 'button', class: 'secondary', 'data-host': p.id }, S.make_host,
             el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))));
   }
+
+  /* ---- joining: the code seats new people until the facilitator closes it (or it lapses) ---- */
+  function renderJoining(joining) {
+    if (!joining) return;
+    const when = new Date(joining.until).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+    $('joining-status').textContent = joining.open ? fmt(S.joining_open, { time: when }) : S.joining_closed;
+    const toggle = $('joining-toggle');
+    toggle.textContent = joining.open ? S.close_joining : S.open_joining;
+    toggle.dataset.open = joining.open ? 'false' : 'true';
+    toggle.hidden = false;
+  }
+
+  $('joining-toggle').addEventListener('click', (event) => {
+    const button = event.currentTarget;
+    send('set_joining', { open: button.dataset.open === 'true' }, button);
+  });
 
   function renderPeople() {
     const box = $('people');

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from cafe.domain.cafe import may_join
 from cafe import perspectives, store
 from cafe.db import transaction
 from cafe.errors import Invalid, NotFound
@@ -40,6 +41,10 @@ def join(code: str):
         if request.method == "GET" and _known(db, cafe):
             return redirect(url_for("participant.phone", code=cafe.code))
         title, purpose = cafe.title, store.plan_of(cafe).purpose
+        if not may_join(store.utc(cafe.created_at), store.utc(cafe.joins_until), utcnow()):
+            # Closed to newcomers (people who joined before still reach their phone screen above).
+            return render_template("join.html", cafe_title=title, purpose=purpose, code=cafe.code, closed=True,
+                                   perspectives=perspectives.choices(), form={}, errors={}), 403
         if request.method == "POST":
             name = request.form.get("name", "")
             perspective = request.form.get("perspective", "")

@@ -200,6 +200,7 @@ def test_postgresql_from_before_migrations_is_refused_by_serve_and_upgraded_by_c
         # later revisions add.
         connection.execute("DROP TABLE alembic_version")
         connection.execute("DROP TABLE health_probes")
+        connection.execute("ALTER TABLE cafes DROP COLUMN joins_until")
     with pytest.raises(SchemaError, match="cafe db upgrade"):
         app_on(driver_url)
     with psycopg.connect(url) as connection:

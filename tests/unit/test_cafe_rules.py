@@ -124,3 +124,21 @@ def test_a_stored_stage_or_status_outside_the_rules_is_a_bug_not_a_silent_defaul
     with pytest.raises(ValueError):
         Cafe.of("rounds", 1, 3, "stopped")
     assert Cafe.of("harvest", 3, 3, "ended") == Cafe(Stage.HARVEST, 3, 3, RoundStatus.ENDED)
+
+
+def test_a_join_code_seats_newcomers_for_seven_days_unless_the_facilitator_chose_otherwise():
+    from datetime import datetime, timedelta, timezone
+
+    from cafe.domain.cafe import JOIN_WINDOW, ensure_may_join, may_join
+
+    made = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
+    assert JOIN_WINDOW == timedelta(days=7)
+    assert may_join(made, None, made + timedelta(days=6, hours=23))
+    assert not may_join(made, None, made + timedelta(days=7))
+    closed = made + timedelta(hours=2)
+    assert not may_join(made, closed, closed) and may_join(made, closed, closed - timedelta(seconds=1))
+    reopened = made + timedelta(days=30)
+    assert may_join(made, reopened, made + timedelta(days=20))
+    with pytest.raises(Refused) as refused:
+        ensure_may_join(made, closed, closed)
+    assert (refused.value.reason, refused.value.code) == ("joining_closed", "conflict")
