@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 
 class UnsafeText(ValueError):
@@ -65,3 +66,24 @@ def clean(value: str, *, multiline: bool = False) -> str:
         value = value.replace("\n", " ")
     value = "\n".join(_balanced_isolates(line) for line in value.split("\n"))
     return unicodedata.normalize("NFC", value).strip()
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(value: str) -> str:
+    """Text stored before `clean` existed, made safe for a renderer (Word refuses what XML
+    forbids, fonts draw nothing for noncharacters); never raises, keeps line ends and tabs."""
+    value = _NONCHARACTER.sub("", value)
+    return _UNPRINTABLE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", value)
+
+
+def printable_tree(value: Any) -> Any:
+    """`printable` applied to every string in JSON-like data (dicts, lists, strings)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: printable_tree(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_tree(item) for item in value]
+    return value

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cafe import presenters, store
+from cafe.domain.textclean import printable_tree
 from cafe.models import CafeRow, InsightRow, NudgeRow, ResonanceRow, RoundLogRow, SeatRow
 from cafe.services import curating, feedback, harvesting
 from cafe.services.views import Snapshot
@@ -65,6 +66,8 @@ def render(fmt: str, data: dict[str, Any], labels: dict[str, str]) -> str | byte
     """Markdown, CSV or printable HTML (text), or PDF or Word (bytes) from the export record."""
     from cafe.export import render_csv, render_docx, render_html, render_markdown, render_pdf
 
+    # Text is cleaned where it comes in; this keeps a café stored before that still exportable.
+    data = printable_tree(data)
     if fmt == "md":
         return render_markdown(data, labels=labels)
     if fmt == "csv":
