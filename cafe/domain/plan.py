@@ -9,8 +9,8 @@ from types import MappingProxyType
 from typing import Any
 
 from cafe.domain.plan_text import line_of as _line_of
-from cafe.domain.textclean import UnsafeText, clean
 from cafe.domain.plan_text import plan_to_toml  # noqa: F401  (part of this module's API)
+from cafe.domain.textclean import UnsafeText, clean
 
 THEME_MODES = ("rotate", "fixed")
 MAX_THEMES = 12
