@@ -17,7 +17,6 @@ Each case runs in a fresh process, so that peak memory (ru_maxrss) is the case's
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
 import textwrap
