@@ -1,16 +1,23 @@
 """Checks for untrusted payloads from sockets and forms; each failure is an Invalid error."""
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from cafe.domain.textclean import UnsafeText, clean
 from cafe.errors import Invalid
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The longest text each kind of live input may be; `cafe import` holds a file to the same.
+MAX_INSIGHT = 500
+MAX_BULLET = 200
+MAX_BULLETS = 5
+MAX_NOTE = 300
+MAX_NUDGE = 200
+MAX_PERSON_NAME = 40
+MAX_THEME = 200
 
 # How each payload field is named in messages people read on their phones.
 _NAMES = {
@@ -20,6 +27,7 @@ _NAMES = {
     "theme": _l("The theme"), "version": _l("The version"), "label": _l("The name of the sub-theme"),
     "k": _l("The number of sub-themes"),
     "other_id": _l("The other participant"),
+    "name": _l("The display name"), "perspective": _l("The perspective"),
 }
 
 
@@ -40,21 +48,26 @@ def payload(data: Any, allowed: set[str]) -> dict[str, Any]:
 
 
 def text(data: dict[str, Any], key: str, *, max_len: int, required: bool = True, multiline: bool = False) -> str:
-    """A trimmed string of at most max_len characters, without control characters."""
+    """Text cleaned as the café keeps it (cafe.domain.textclean) of at most max_len characters."""
     value = data.get(key)
     if value is None and not required:
         return ""
     if not isinstance(value, str):
         raise Invalid(_("%(field)s must be text.", field=_name(key)))
-    value = value.replace("\r\n", "\n").strip()
-    if not multiline:
-        value = value.replace("\n", " ")
-    value = _CONTROL.sub("", value)
+    value = clean_text(value, key, multiline=multiline)
     if required and not value:
         raise Invalid(_("%(field)s must not be empty.", field=_name(key)))
     if len(value) > max_len:
         raise Invalid(_("%(field)s is too long: at most %(max)d characters.", field=_name(key), max=max_len))
     return value
+
+
+def clean_text(value: str, key: str, *, multiline: bool = False) -> str:
+    """`value` cleaned at the boundary; a lone surrogate is refused (no database can store it)."""
+    try:
+        return clean(value, multiline=multiline)
+    except UnsafeText:
+        raise Invalid(_("%(field)s contains characters that are not valid text.", field=_name(key))) from None
 
 
 def integer(data: dict[str, Any], key: str, *, low: int, high: int, nullable: bool = False) -> int | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from cafe.domain.plan_text import line_of as _line_of
 from cafe.domain.plan_text import plan_to_toml  # noqa: F401  (part of this module's API)
+from cafe.domain.textclean import UnsafeText, clean
 
 THEME_MODES = ("rotate", "fixed")
 MAX_THEMES = 12
@@ -116,9 +117,10 @@ class PlanError(ValueError):
 class _Reader:
     """Builds PlanErrors that know the source name and, given the raw text, the line."""
 
-    def __init__(self, source: str, text: str | None) -> None:
+    def __init__(self, source: str, text: str | None, cleaning: bool = False) -> None:
         self.source = source
         self.text = text
+        self.cleaning = cleaning
 
     def error(self, field: str | None, message: str) -> PlanError:
         line = _line_of(self.text, field) if self.text is not None and field else None
@@ -142,9 +144,15 @@ def _reject_unknown(r: _Reader, data: dict, allowed: tuple[str, ...], prefix: st
             raise r.error(f"{prefix}{key}", f"unknown field '{key}'{tip}")
 
 
-def _check_text(r: _Reader, value: object, field: str, *, allow_empty: bool = False, max_len: int = MAX_TEXT) -> str:
+def _check_text(r: _Reader, value: object, field: str, *, allow_empty: bool = False, max_len: int = MAX_TEXT,
+                multiline: bool = True) -> str:
     if not isinstance(value, str):
         raise r.error(field, f"must be text in quotes, not {_kind(value)}")
+    if r.cleaning:
+        try:
+            value = clean(value, multiline=multiline)
+        except UnsafeText:
+            raise r.error(field, "contains characters that are not valid text") from None
     if not allow_empty and not value.strip():
         raise r.error(field, "must not be empty")
     if len(value) > max_len:
@@ -154,12 +162,13 @@ def _check_text(r: _Reader, value: object, field: str, *, allow_empty: bool = Fa
     return value
 
 
-def _text(r: _Reader, data: dict, key: str, prefix: str = "", *, required: bool = True, max_len: int = MAX_TEXT) -> str:
+def _text(r: _Reader, data: dict, key: str, prefix: str = "", *, required: bool = True, max_len: int = MAX_TEXT,
+          multiline: bool = True) -> str:
     if key not in data:
         if required:
             raise r.error(f"{prefix}{key}", "missing (this field is required)")
         return ""
-    return _check_text(r, data[key], f"{prefix}{key}", allow_empty=not required, max_len=max_len)
+    return _check_text(r, data[key], f"{prefix}{key}", allow_empty=not required, max_len=max_len, multiline=multiline)
 
 
 def _text_list(r: _Reader, data: dict, key: str) -> tuple[str, ...]:
@@ -230,7 +239,7 @@ def _themes(r: _Reader, data: dict, rounds: int) -> tuple[Theme, ...]:
         if not isinstance(item, dict):
             raise r.error(prefix, f"must be a table with a name and a question, not {_kind(item)}")
         _reject_unknown(r, item, _THEME_FIELDS, f"{prefix}.")
-        name = _text(r, item, "name", f"{prefix}.", max_len=MAX_NAME)
+        name = _text(r, item, "name", f"{prefix}.", max_len=MAX_NAME, multiline=False)
         key = name.strip().casefold()
         if key in seen:
             raise r.error(f"{prefix}.name", f"'{name}' is already the name of themes[{seen[key]}]")
@@ -240,19 +249,31 @@ def _themes(r: _Reader, data: dict, rounds: int) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
+def plan_from_input(data: dict, *, source: str = "<plan>", text: str | None = None) -> Plan:
+    """A plan from outside (a form, an uploaded or checked file, an import): every text cleaned as
+    all user text is (textclean), then checked like plan_from_dict."""
+    return _plan(_Reader(source, text, cleaning=True), data)
+
+
 def plan_from_dict(data: dict, *, source: str = "<plan>", text: str | None = None) -> Plan:
-    """Check plain plan data (as parsed from TOML or JSON) and build a Plan, or raise PlanError."""
-    r = _Reader(source, text)
+    """Check plain plan data (as parsed from TOML or JSON) and build a Plan, or raise PlanError.
+
+    Texts are kept exactly: a café's stored plan must read back with the theme names its
+    insights were filed under."""
+    return _plan(_Reader(source, text), data)
+
+
+def _plan(r: _Reader, data: dict) -> Plan:
     if not isinstance(data, dict):
         raise r.error(None, f"a plan must be a table of fields, not {_kind(data)}")
     _reject_unknown(r, data, _PLAN_FIELDS, "")
-    title = _text(r, data, "title", max_len=MAX_NAME)
+    title = _text(r, data, "title", max_len=MAX_NAME, multiline=False)
     purpose = _text(r, data, "purpose", required=False)
     etiquette = _text_list(r, data, "etiquette")
     rounds = _int(r, data, "rounds", 1, MAX_ROUNDS)
     round_minutes = _round_minutes(r, data, rounds)
     table_size = _int(r, data, "table_size", *TABLE_SIZE_RANGE)
-    theme_mode = _text(r, data, "theme_mode")
+    theme_mode = _text(r, data, "theme_mode", multiline=False)
     if theme_mode not in THEME_MODES:
         raise r.error("theme_mode", f"must be \"rotate\" or \"fixed\", got \"{theme_mode}\"")
     handover = _int(r, data, "handover_minutes", 0, MAX_HANDOVER_MINUTES, default=2)

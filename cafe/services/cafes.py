@@ -15,6 +15,7 @@ from cafe.domain.plan import Plan, plan_to_dict
 from cafe.errors import Invalid
 from cafe.models import CafeRow, ParticipantRow, TableRow
 from cafe.services import Broadcast, rules, seating
+from cafe.validation import MAX_PERSON_NAME, clean_text
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -57,8 +58,9 @@ def join(
     returns the phone's token."""
     with rules.obeyed():
         rules_of_cafe.ensure_may_join(store.utc(cafe.created_at), store.utc(cafe.joins_until), now)
-    name = " ".join(name.split())
-    if len(name) > 40:
+    # The join form and add_person both land here: the name is cleaned like every other text.
+    name = " ".join(clean_text(name, "name").split())
+    if len(name) > MAX_PERSON_NAME:
         raise Invalid(_("A display name has at most 40 characters."))
     if perspective and not is_perspective(perspective):
         raise Invalid(_("Unknown perspective."))

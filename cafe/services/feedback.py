@@ -1,7 +1,6 @@
 """Participants' word on the harvest: "this reflects our conversation" and "what is missing"."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -135,32 +134,3 @@ def export(snap: Snapshot) -> list[dict[str, Any]]:
          "participant_id": r.participant_id, "at": presenters.iso(r.at)}
         for r in kept
     ]
-
-
-def _uuid_or_none(value: Any) -> str | None:
-    try:
-        return str(uuid.UUID(value)) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def restore(session: Session, cafe: CafeRow, entries: Any, ids: dict[int, int], now: datetime) -> None:
-    """Read an export's `feedback` list back into a new café (`ids`: exported participant id -> new id)."""
-    if not isinstance(entries, list):
-        raise Invalid("feedback: must be a list")
-    for entry in entries:
-        kind = entry["kind"]
-        if kind not in ("reflects", "missing"):
-            raise Invalid(f"feedback: unknown kind {kind!r}")
-        text = entry.get("text")
-        if kind == "missing" and not (isinstance(text, str) and text.strip()):
-            raise Invalid("feedback: a missing note needs its text")
-        old_id = _uuid_or_none(entry.get("id"))
-        taken = old_id is None or session.scalar(select(FeedbackRow.seq).where(FeedbackRow.id == old_id)) is not None
-        at = datetime.fromisoformat(entry["at"]) if entry.get("at") else now
-        session.add(FeedbackRow(
-            id=str(uuid.uuid4()) if taken else old_id, cafe_id=cafe.id, participant_id=ids[int(entry["participant_id"])],
-            kind=kind, theme=entry.get("theme"), text=text if kind == "missing" else None,
-            do_not_quote=bool(entry.get("do_not_quote")) and kind == "missing", at=at,
-        ))
-        session.flush()  # the next entry's id check sees this one

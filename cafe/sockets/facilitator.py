@@ -54,7 +54,7 @@ def set_joining(db, cafe, data: Any):
 def nudge(db, cafe, data: Any):
     """Facilitator broadcasts a short message; every screen gets nudged."""
     data = check.payload(data, {"text"})
-    return {}, posting.nudge(db, cafe, check.text(data, "text", max_len=200), now())
+    return {}, posting.nudge(db, cafe, check.text(data, "text", max_len=check.MAX_NUDGE), now())
 
 
 @handler("facilitator", "reassign")
@@ -138,7 +138,7 @@ def add_person(db, cafe, data: Any):
     """Facilitator adds someone without a phone (they follow the printed sheet); every screen
     gets cafe_changed, as a newcomer's table changed."""
     data = check.payload(data, {"name", "perspective", "stays"})
-    name = check.text(data, "name", max_len=40, required=False)
+    name = check.text(data, "name", max_len=check.MAX_PERSON_NAME, required=False)
     perspective = check.text(data, "perspective", max_len=32, required=False)
     person, _token = cafes.join(db, cafe, name, perspective, now(), stays=check.flag(data, "stays"))
     reason = "seating_changed" if seating.has_started(cafe) else "participant_joined"

@@ -17,7 +17,7 @@ def post_insight(db, cafe, me, data: Any):
     """A phone posts an insight; its table's phones, the dashboard and the wall get insight_posted."""
     data = check.payload(data, {"id", "text", "do_not_quote", "round"})
     insight_id = check.client_id(data, "id")
-    text = check.text(data, "text", max_len=500, multiline=True)
+    text = check.text(data, "text", max_len=check.MAX_INSIGHT, multiline=True)
     written_in = check.integer(data, "round", low=1, high=100) if "round" in data else None
     row, duplicate, broadcasts = posting.post_insight(
         db, cafe, me, insight_id, text, check.flag(data, "do_not_quote"), now(), written_in=written_in
@@ -40,7 +40,7 @@ def resonate(db, cafe, me, data: Any):
 def submit_handover(db, cafe, me, data: Any):
     """The table host sends the hand-over; the dashboard and the table's phones get handover_submitted."""
     data = check.payload(data, {"bullets"})
-    bullets = check.text_list(data, "bullets", min_items=1, max_items=5, max_len=200)
+    bullets = check.text_list(data, "bullets", min_items=1, max_items=check.MAX_BULLETS, max_len=check.MAX_BULLET)
     row, broadcasts = posting.submit_handover(db, cafe, me, bullets, now())
     return {"handover": presenters.handover(row, store.plan_of(cafe), me)}, broadcasts
 
@@ -56,7 +56,7 @@ def harvest_feedback(db, cafe, me, data: Any):
         raise Invalid(_("The kind of feedback must be reflects or missing."))
     if "theme" not in data:
         raise Invalid(_("Say which theme this is about (null for the whole harvest)."))
-    theme = check.text(data, "theme", max_len=200) if data["theme"] is not None else None
+    theme = check.text(data, "theme", max_len=check.MAX_THEME) if data["theme"] is not None else None
     if kind == "reflects":
         if "text" in data or "do_not_quote" in data:
             raise Invalid(_("Saying a theme reflects your conversation takes no text."))
@@ -64,7 +64,7 @@ def harvest_feedback(db, cafe, me, data: Any):
         return feedback.give(db, cafe, me, feedback_id, "withdraw" if withdraw else "reflects", theme, None, False, now())
     if "withdraw" in data:
         raise Invalid(_("A note on what is missing cannot be withdrawn."))
-    text = check.text(data, "text", max_len=300, multiline=True)
+    text = check.text(data, "text", max_len=check.MAX_NOTE, multiline=True)
     return feedback.give(db, cafe, me, feedback_id, "missing", theme, text, check.flag(data, "do_not_quote"), now())
 
 

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert
 
-from cafe import plans, store
+from cafe import plans, store, tomlguard
 from cafe.db import get_db, transaction
-from cafe.domain.plan import PlanError, plan_from_dict
+from cafe.domain.plan import PlanError, plan_from_input
 from cafe.errors import NotFound
 from cafe.models import HealthProbeRow
 from cafe.services import cafes, utcnow
@@ -58,7 +58,7 @@ FORM_FIELDS = ("title", "purpose", "themes", "rounds", "round_minutes", "table_s
 
 
 def plan_from_form(form) -> dict:
-    """The custom café form as a plan dict (checked by plan_from_dict like any plan file)."""
+    """The custom café form as a plan dict (cleaned and checked by plan_from_input like any plan file)."""
     themes = []
     for line in (form.get("themes") or "").splitlines():
         if not line.strip():
@@ -106,15 +106,17 @@ def _uploaded_plan(upload):
     if not raw.strip():
         raise PlanError(_("Choose a plan file first."), source=name)
     if len(raw) > MAX_PLAN_BYTES:
-        raise PlanError(_("This file is too large for a plan."), source=name)
+        raise PlanError(_("This file is too large for a plan (at most %(kb)d KB; a plan needs a few KB).",
+                          kb=MAX_PLAN_BYTES // 1024), source=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PlanError(_("This file is not UTF-8 text."), source=name) from None
-    return plans.parse_plan_text(text, name)
+    # Anyone on the network can post here: the file is bounded, then parsed in a child process.
+    return plans.parse_plan_text(text, name, isolated=True)
 
 
-MAX_PLAN_BYTES = 256 * 1024
+MAX_PLAN_BYTES = tomlguard.MAX_BYTES
 
 # Stand-ins for a field already reported, so that checking goes on to the next field.
 _SOUND = {"title": "x", "purpose": "", "themes": [{"name": "x", "question": "x"}], "rounds": 3, "round_minutes": 15,
@@ -126,7 +128,7 @@ def _plan_or_errors(data: dict):
     errors: dict[str, str] = {}
     for _attempt in range(len(FORM_FIELDS) + 1):
         try:
-            return plan_from_dict(data, source=_("the form")), errors
+            return plan_from_input(data, source=_("the form")), errors
         except PlanError as error:
             field = (error.field or "form").split("[")[0].split(".")[0]
             if field not in FORM_FIELDS or field in errors:
