@@ -86,9 +86,14 @@ window.Cafe = (function () {
       status.dataset.state = state;
       status.textContent = text;
     }
+    let syncLater = null;
     function sync() {
       socket.timeout(10000).emit('sync', {}, (err, reply) => {
         if (!err && reply && reply.ok) handlers.state(reply.state);
+        // asked too often (a burst of cafe_changed): ask once more when the server allows it
+        else if (!err && reply && reply.error === 'rate_limited' && !syncLater) {
+          syncLater = setTimeout(() => { syncLater = null; sync(); }, Math.max(1, Number(reply.retry_after) || 10) * 1000);
+        }
       });
     }
     socket.on('connect', () => show('online', s.connected || 'Connected'));
