@@ -7,6 +7,8 @@ from flask import request, session
 from flask_socketio import join_room, leave_room
 
 from flask_babel import gettext as _
+# socketio's own ConnectionRefusedError: its message reaches the client (the built-in one's does not)
+from socketio.exceptions import ConnectionRefusedError
 
 from cafe import limits, store
 from cafe import validation as check
