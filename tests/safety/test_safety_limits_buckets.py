@@ -136,3 +136,12 @@ def test_one_address_shares_one_bucket_across_its_phones(facilitator, clock):
     # the facilitator's start_round came from the same address and spent one token too
     assert [reply["ok"] for reply in replies].count(True) == 14
     assert replies[-1]["error"] == "rate_limited" and count(facilitator.app) == 14
+
+
+def test_made_up_events_spend_the_connections_bucket(facilitator, clock):
+    [phone] = facilitator.join(1)
+    burst = facilitator.app.config["LIMIT_CONNECTION"][0]
+    replies = [phone.emit("no_such_event", {}) for _ in range(burst + 1)]
+    assert {reply["error"] for reply in replies[:burst]} == {"unknown_event"}
+    assert replies[-1]["error"] == "rate_limited"
+    assert phone.emit("post_insight", {"id": str(uuid.uuid4()), "text": "x"})["error"] == "rate_limited"
