@@ -16,8 +16,8 @@ CODE_ENDPOINTS = frozenset({"home.join_by_code", "home.qr", "participant.join", 
 
 def guessing_refused(seconds: int):
     """The 429 page for an address that asked for too many wrong codes (right ones are refused too)."""
-    message = _("Too many wrong café codes came from your network. Check the code on the screen and try again in %(minutes)s minutes.",
-                minutes=max(1, round(seconds / 60)))
+    message = _("Too many wrong café codes came from your network. Check the code on the screen and try again "
+                "in %(minutes)s minutes.", minutes=max(1, round(seconds / 60)))
     response = Response(render_template("error.html", message=message, status=429), status=429)
     response.headers["Retry-After"] = str(seconds)
     return response
