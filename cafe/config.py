@@ -18,7 +18,9 @@ LIMIT_DEFAULTS: dict[str, object] = {
     # the facilitator's laptop drives the café: generous
     "LIMIT_FACILITATOR": (60, 0.1),
     # per connection: sync (the wall re-asking for everything), and every event together
-    "LIMIT_SYNC": (5, 10.0),
+    # (a wall spamming sync gets ~1 in 50 through; a phone clicking along with the facilitator is
+    # at most 2 s behind, and the client folds a burst of cafe_changed into one sync in flight)
+    "LIMIT_SYNC": (10, 2.0),
     "LIMIT_CONNECTION": (120, 0.1),
     # per address, every socket event together: 500 phones behind one NAT stay far below it
     "LIMIT_ADDRESS": (5000, 0.002),
