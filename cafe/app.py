@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request
 from flask_babel import get_locale
 
-from cafe import config, db, sockets, web
+from cafe import config, db, limits, sockets, web
 from cafe.extensions import babel, csrf, socketio
 
 
@@ -72,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_locale)
     csrf.init_app(app)
     db.init_app(app)
+    limits.init_app(app)
     # Handlers must be registered before the first init_app so that every app gets them.
     sockets.init_app(app)
     socketio.init_app(

@@ -28,5 +28,23 @@ class NotFound(CafeError):
     code = "not_found"
 
 
+class UnknownCode(NotFound):
+    """No café has the join code asked for (counted against the asking address: codes must not be guessable)."""
+
+
+class RateLimited(CafeError):
+    """Too many requests from one sender; `retry_after` says in how many seconds to try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def reply(self) -> dict[str, object]:
+        """The acknowledgement payload, with the seconds to wait."""
+        return {**super().reply(), "retry_after": self.retry_after}
+
+
 class Conflict(CafeError):
     code = "conflict"

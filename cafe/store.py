@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, object_session
 
 from cafe.domain.plan import Plan, plan_from_dict
 from cafe.domain.timer import RoundClock, RoundStatus
-from cafe.errors import NotFound
+from cafe.errors import NotFound, UnknownCode
 from cafe.models import (
     AttendanceRow,
     CafeRow,
@@ -46,7 +46,7 @@ def token_hash(token: str) -> str:
 def cafe_by_code(session: Session, code: str) -> CafeRow:
     cafe = session.scalar(select(CafeRow).where(CafeRow.code == code.strip().upper()))
     if cafe is None:
-        raise NotFound(_("No café has that code."))
+        raise UnknownCode(_("No café has that code."))
     return cafe
 
 

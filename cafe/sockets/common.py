@@ -6,9 +6,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import session
+from flask import request, session
 
-from cafe import store
+from cafe import limits, store
 from cafe.db import transaction
 from cafe.errors import CafeError, Forbidden
 from cafe.extensions import socketio
@@ -36,6 +36,9 @@ def handler(role: str, event: str) -> Callable:
             if session.get("role") != role:
                 return Forbidden(f"Only the {role} may send {event}.").reply()
             try:
+                # before any database work: a flood costs the server a dictionary look-up, no more
+                caller = session.get("participant_id") if role == "participant" else session.get("cafe_id")
+                limits.limits().event(event, role, caller, request.sid, limits.address())
                 with transaction() as db:
                     cafe = store.cafe_by_code(db, session["code"])
                     args = [db, cafe]

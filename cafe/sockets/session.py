@@ -7,11 +7,13 @@ from flask import request, session
 from flask_socketio import join_room, leave_room
 
 from flask_babel import gettext as _
+# socketio's own ConnectionRefusedError: its message reaches the client (the built-in one's does not)
+from socketio.exceptions import ConnectionRefusedError
 
-from cafe import store
+from cafe import limits, store
 from cafe import validation as check
 from cafe.db import transaction
-from cafe.errors import CafeError
+from cafe.errors import CafeError, UnknownCode
 from cafe.extensions import socketio
 from cafe.services import views
 from cafe.sockets import rooms
@@ -76,12 +78,31 @@ def on_connect(auth: Any = None) -> None:
     """Any client connects with its identity in `auth`; it is answered with `state` alone."""
     if not isinstance(auth, dict):
         raise ConnectionRefusedError("auth must be an object with a role")
+    guard, address = limits.limits(), limits.address()
+    if guard.code_block(address):
+        raise ConnectionRefusedError(_("Too many wrong café codes from your network. Try again later."))
+    # counted before any database work; a refused connection gives its place back at once
+    refused = guard.open(request.sid, address)
+    if refused:
+        raise ConnectionRefusedError(refused)
     try:
         _identify(auth)
         state = _state()
     except CafeError as error:
+        guard.close(request.sid)
+        if isinstance(error, UnknownCode):
+            guard.wrong_code(address)
         raise ConnectionRefusedError(error.message) from None
+    except BaseException:
+        guard.close(request.sid)
+        raise
     socketio.emit("state", state, to=request.sid)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason: Any) -> None:
+    """A connection closed: it no longer counts against its address or the server's cap."""
+    limits.limits().close(request.sid)
 
 
 @socketio.on("sync")
@@ -90,6 +111,7 @@ def on_sync(data: Any = None) -> dict[str, Any]:
     if "role" not in session:
         return {"ok": False, "error": "forbidden", "message": _("Not connected to a café.")}
     try:
+        limits.limits().sync_event(session["role"], session.get("cafe_id"), request.sid, limits.address())
         check.payload(data, set())
         return {"ok": True, "state": _state()}
     except CafeError as error:

@@ -86,9 +86,24 @@ window.Cafe = (function () {
       status.dataset.state = state;
       status.textContent = text;
     }
+    // Several cafe_changed in a row (the facilitator clicking through) need one sync in flight and
+    // at most one after it, not one each: the server limits how often a connection may sync.
+    let syncing = false;
+    let again = false;
+    let syncLater = null;
     function sync() {
+      if (syncing || syncLater) { again = true; return; }
+      syncing = true;
+      again = false;
       socket.timeout(10000).emit('sync', {}, (err, reply) => {
+        syncing = false;
         if (!err && reply && reply.ok) handlers.state(reply.state);
+        if (!err && reply && reply.error === 'rate_limited') {
+          // asked too often: ask once more when the server allows it
+          syncLater = setTimeout(() => { syncLater = null; sync(); }, Math.max(1, Number(reply.retry_after) || 2) * 1000);
+        } else if (again) {
+          sync();
+        }
       });
     }
     socket.on('connect', () => show('online', s.connected || 'Connected'));

@@ -23,6 +23,8 @@
   let handoverLinesFor = null;
   let shownNudgeAt = null;
   let counterStep = null;
+  let heldUntil = 0;       // the server said rate_limited: the outbox waits until then (ms)
+  let heldTimer = null;
 
   const auth = { role: 'participant', code: page.code };
   if (page.participant_token) {
@@ -304,8 +306,25 @@
   function renderOutbox() {
     $('outbox').replaceChildren(...outbox.map((item) => el('li', { class: 'insight card pending', 'data-pending': item.id },
       el('p', { class: 'insight-text', text: item.text }),
-      el('p', { class: 'meta status', text: inFlight.has(item.id) ? S.sending : waitsForRound(item) ? S.waits_for_round : S.queued }))));
+      el('p', { class: 'meta status', text: itemStatus(item) }))));
     $('no-insights').hidden = insights.size > 0 || outbox.length > 0 || inHarvest();
+  }
+
+  function itemStatus(item) {
+    if (inFlight.has(item.id)) return S.sending;
+    if (waitsForRound(item)) return S.waits_for_round;
+    if (heldUntil > Date.now()) return fill(S.slow_down, { n: Math.ceil((heldUntil - Date.now()) / 1000) });
+    return S.queued;
+  }
+
+  /* Too many at once: the notes stay in the outbox and go by themselves when the server said. */
+  function holdOutbox(seconds) {
+    const wait = Math.max(1, Number(seconds) || 5);
+    const first = heldUntil <= Date.now();
+    heldUntil = Math.max(heldUntil, Date.now() + wait * 1000);
+    if (first) say(fill(S.slow_down, { n: wait }));
+    clearTimeout(heldTimer);
+    heldTimer = setTimeout(() => { heldUntil = 0; flushOutbox(); }, heldUntil - Date.now() + 100);
   }
 
   function inHarvest() {
@@ -320,6 +339,7 @@
 
   function flushOutbox() {
     if (!conn || !conn.socket.connected) return;
+    if (heldUntil > Date.now()) { renderOutbox(); return; }
     for (const item of outbox) {
       if (inFlight.has(item.id) || waitsForRound(item)) continue;
       inFlight.add(item.id);
@@ -327,6 +347,7 @@
       if (item.round) payload.round = item.round; // written offline in an earlier round: file it there
       conn.send('post_insight', payload, (reply) => {
         inFlight.delete(item.id);
+        if (reply.error === 'rate_limited') { holdOutbox(reply.retry_after); renderOutbox(); return; }
         if (reply.ok || reply.error !== 'timeout') {
           outbox = outbox.filter((other) => other.id !== item.id);
           saveOutbox();

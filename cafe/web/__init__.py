@@ -1,12 +1,31 @@
 """HTTP blueprints: home, facilitator, participant, wall."""
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from cafe.errors import NotFound
+from cafe import limits
+from cafe.errors import NotFound, UnknownCode
+
+# Every page that answers differently for a join code that exists and one that does not: wrong codes
+# asked here count against the address, and a guessing address is refused on all of them.
+CODE_ENDPOINTS = frozenset({"home.join_by_code", "home.qr", "participant.join", "participant.phone", "wall.wall"})
+
+
+def guessing_refused(seconds: int):
+    """The 429 page for an address that asked for too many wrong codes (right ones are refused too)."""
+    message = _("Too many wrong café codes came from your network. Check the code on the screen and try again "
+                "in %(minutes)s minutes.", minutes=max(1, round(seconds / 60)))
+    response = Response(render_template("error.html", message=message, status=429), status=429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def note_wrong_code() -> None:
+    """Count a request for a join code no café has, against the asking address."""
+    limits.limits().wrong_code(limits.address())
 
 
 def init_app(app: Flask) -> None:
@@ -16,8 +35,18 @@ def init_app(app: Flask) -> None:
     for module in (home, facilitator, participant, wall):
         app.register_blueprint(module.bp)
 
+    @app.before_request
+    def refuse_guessers():
+        if request.endpoint in CODE_ENDPOINTS:
+            seconds = limits.limits().code_block(limits.address())
+            if seconds:
+                return guessing_refused(seconds)
+        return None
+
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):
+        if isinstance(error, UnknownCode) and request.endpoint in CODE_ENDPOINTS:
+            note_wrong_code()
         return render_template("error.html", message=error.message, status=404), 404
 
     @app.errorhandler(CSRFError)

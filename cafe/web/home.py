@@ -15,6 +15,7 @@ from cafe.errors import NotFound
 from cafe.models import HealthProbeRow
 from cafe.services import cafes, utcnow
 from cafe.web.links import join_url
+from cafe.web import note_wrong_code
 
 bp = Blueprint("home", __name__)
 
@@ -33,6 +34,8 @@ def join_by_code():
         try:
             store.cafe_by_code(db, code)
         except NotFound:
+            if code:
+                note_wrong_code()
             return render_template("home.html", error=_("No café has the code %(code)s.", code=code[:12])), 404
     return redirect(url_for("participant.join", code=code))
 

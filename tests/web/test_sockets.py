@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from cafe.db import transaction
 from cafe.extensions import socketio
+from cafe.limits import Limits
 from cafe.models import (
     CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow, SeatRow, TableRow,
 )
@@ -411,6 +412,8 @@ def invalid_replies(room: Room, cases) -> list[str]:
     """Send every (sender, event, payload); the replies that are not a clear `invalid` refusal."""
     wrong = []
     for who, event, payload in cases:
+        # this checks validation, one payload after another: full buckets for each (limits: tests/safety)
+        room.app.extensions["cafe_limits"] = Limits(room.app.config)
         reply = _sender(room, who).emit(event, payload, callback=True)
         message = reply.get("message")
         if reply.get("ok") is not False or reply.get("error") != "invalid" or not (isinstance(message, str) and message.strip()):
