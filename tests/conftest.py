@@ -7,7 +7,17 @@ import re
 from collections.abc import Iterator
 from types import SimpleNamespace
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# The real server and browser fixtures (tests/web/live.py) are registered once, here, so one
+# session-wide Playwright serves every section (a second sync Playwright cannot start in a
+# process where one runs), and test modules can import the helpers in tests/web.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "web"))
+
+from live import browser, contexts, live_server, playwright, server_control  # noqa: E402, F401
 
 from cafe import create_app
 from cafe.extensions import socketio

@@ -1,2 +1,2 @@
-"""Fixtures for the web tests: the real server and Debian's headless Chromium (see live.py)."""
-from live import browser, contexts, live_server, playwright, server_control  # noqa: F401
+"""The web tests' real server and Debian's headless Chromium come from tests/web/live.py,
+registered for the whole suite in tests/conftest.py."""
