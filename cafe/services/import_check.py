@@ -71,6 +71,15 @@ def _uuid(value: Any, path: str) -> str:
         raise _fail(path, "must be a UUID") from None
 
 
+def _new_uuid(value: Any, path: str, seen: set[str]) -> str:
+    """A UUID not given before in this list (an id names one row)."""
+    made = _uuid(value, path)
+    if made in seen:
+        raise _fail(path, "is given twice")
+    seen.add(made)
+    return made
+
+
 def _time(value: Any, path: str, *, required: bool = False) -> datetime | None:
     if value is None and not required:
         return None
@@ -205,10 +214,7 @@ def _conversation(c: Checked, data: dict[str, Any]) -> None:
     for n, entry in enumerate(_list(data.get("insights", []), "insights")):
         path = f"insights[{n}]"
         i = _object(entry, path)
-        insight_id = _uuid(i.get("id"), f"{path}.id")
-        if insight_id in seen:
-            raise _fail(f"{path}.id", "is given twice")
-        seen.add(insight_id)
+        insight_id = _new_uuid(i.get("id"), f"{path}.id", seen)
         c.insights.append({
             "id": insight_id, "participant_id": _person(c, i.get("participant_id"), f"{path}.participant_id"),
             "round": _round(c, i.get("round"), f"{path}.round"), "table": _table(c, i.get("table"), f"{path}.table"),
@@ -258,10 +264,7 @@ def _feedback(c: Checked, data: dict[str, Any]) -> None:
     for n, entry in enumerate(_list(data.get("feedback", []), "feedback")):
         path = f"feedback[{n}]"
         f = _object(entry, path)
-        feedback_id = _uuid(f.get("id"), f"{path}.id")
-        if feedback_id in seen:
-            raise _fail(f"{path}.id", "is given twice")
-        seen.add(feedback_id)
+        feedback_id = _new_uuid(f.get("id"), f"{path}.id", seen)
         kind = _one_of(f.get("kind"), f"{path}.kind", ("reflects", "missing"))
         theme = None if f.get("theme") is None else _theme(c, f.get("theme"), f"{path}.theme")
         if kind == "missing":

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import requests
-from live import REPO, _healthy, free_port
+from live import REPO, LiveServer, _healthy, free_port, stop_server
 from services import clean_env, post_form, wait_for
 
 PLAN = "icic-2023-lived-experience-roles.toml"
@@ -51,9 +51,4 @@ def test_a_verbose_server_logs_no_secret_and_no_flood(tmp_path):
         # about 200 malformed packets stays a handful of lines.
         assert len(flood) < 40, "\n".join(flood[:50])
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_server(LiveServer(base, process, log_path))
