@@ -77,6 +77,8 @@ def install(verbose: bool) -> logging.Logger:
     root.setLevel(logging.INFO)
     for name in ("engineio", "socketio", "engineio.server", "socketio.server", "werkzeug"):
         logging.getLogger(name).propagate = True
+    # Alembic announces each of its plugins at INFO on every start; the schema step says what matters itself.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     access = logging.getLogger("cafe.access")
     access.setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.INFO if verbose else logging.WARNING)
