@@ -62,11 +62,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def post_form(base: str, path: str, data: dict) -> tuple[str, str]:
-    """POST a form; returns (Location, cookie header)."""
+    """POST a form from the page that shows it, as a browser does (so with its CSRF token);
+    returns (Location, cookie header)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + path).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     try:
-        opener.open(base + path, data=urllib.parse.urlencode(data).encode())
+        opener.open(base + path, data=urllib.parse.urlencode({**data, "csrf_token": token}).encode())
     except urllib.error.HTTPError as response:  # 303 arrives as an "error" without redirects
         location = response.headers["Location"]
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
