@@ -69,5 +69,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SECRET_KEY": os.environ.get("CAFE_SECRET_KEY") or os.environ.get("SECRET_KEY") or None,
         "BABEL_DEFAULT_LOCALE": os.environ.get("CAFE_LANGUAGE", "en"),
         "SECURE_COOKIES": os.environ.get("CAFE_SECURE_COOKIES", "") == "1",
+        # seconds a worker may take for one heavy job (cafe/offload.py)
+        "OFFLOAD_BUDGET_S": float(os.environ.get("CAFE_OFFLOAD_BUDGET_S") or 300),
         **_limits_from_environment(),
     }

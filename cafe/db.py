@@ -5,6 +5,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import Flask, current_app
 from sqlalchemy import create_engine, event, inspect
@@ -13,6 +14,21 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cafe.models import Base
+
+
+# Set while the current green thread is inside a write transaction. SQLite has one write lock and
+# waits for it in C, which blocks the whole event loop: a green thread that yielded while holding
+# it (to wait for a worker, cafe/offload.py) would wait for a loop that another writer blocks.
+_writing: ContextVar[bool] = ContextVar("cafe_writing", default=False)
+
+
+def writing() -> bool:
+    """Whether this green thread is inside a write transaction (it must then not yield for long)."""
+    return _writing.get()
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A read transaction tried to write: a bug in the caller, never a user's mistake."""
 
 
 class SchemaError(RuntimeError):
@@ -54,8 +70,12 @@ class Database:
             # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
             # writes fails at once (SQLITE_BUSY) when another writer got in between, instead of
             # waiting its turn, which threading mode or a second process would hit under load.
-            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            # A read (`reading`) begins deferred: in WAL mode it takes no lock, waits for no writer
+            # and holds none up, however long it takes.
+            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql(
+                "BEGIN" if conn.get_execution_options().get("cafe_read") else "BEGIN IMMEDIATE"))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(self.engine.execution_options(cafe_read=True), expire_on_commit=False)
 
     def create_all(self) -> None:
         """Kept for callers from before migrations: the same schema step an app start takes."""
@@ -153,6 +173,7 @@ class Database:
         """A session that commits when the block succeeds and rolls back on any error,
         so a refused event never leaves a half-written row."""
         session = self.sessions()
+        token = _writing.set(True)
         try:
             yield session
             session.commit()
@@ -161,6 +182,25 @@ class Database:
             raise
         finally:
             session.close()
+            _writing.reset(token)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only (building a screen's state, an export): one consistent
+        snapshot of the database that takes no write lock, so slow work inside it (a harvest,
+        computed off the event loop) holds up no one. Writing in it is a bug and raises."""
+        session = self.read_sessions()
+        event.listen(session, "before_flush", _refuse_flush)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+
+def _refuse_flush(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyViolation("a read transaction tried to write")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -197,3 +237,8 @@ def get_db() -> Database:
 def transaction():
     """Shortcut for get_db().transaction()."""
     return get_db().transaction()
+
+
+def reading():
+    """Shortcut for get_db().reading()."""
+    return get_db().reading()

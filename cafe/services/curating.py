@@ -55,6 +55,21 @@ def _refusal(error: curation.CurationError) -> CafeError:
     return cls(message)
 
 
+def prepare(snap: Snapshot, theme: str, op: curation.Op) -> None:
+    """Compute, in a read transaction, the regrouping an edit will need (kept by harvesting's
+    caches), so that `curate` finds it ready; a refused edit is refused by `curate` itself."""
+    from cafe.services import harvesting
+
+    shown = harvesting.curated(snap)
+    if theme not in shown or op.kind not in ("set_k", "reset", "split"):
+        return
+    insights = [h for h in harvesting.items(snap) if h.theme == theme]
+    try:
+        curation.apply(shown[theme], op, insights, harvesting.regroup)
+    except curation.CurationError:
+        return
+
+
 def curate(snap: Snapshot, theme: str, version: int, op: curation.Op) -> tuple[dict[str, Any], list[Broadcast]]:
     """Apply one edit to a theme's harvest if `version` is the theme's current one; every screen
     of the café then re-syncs (cafe_changed, reason harvest_changed)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cafe import presenters
+from cafe import offload, presenters
 from cafe.domain.crosscut import crosscutting
 from cafe.domain.harvest import HarvestInsight, build_harvest
 from cafe.domain.questions import Source, open_questions
@@ -62,8 +62,13 @@ def questions(snap: Snapshot, hidden: set[str]) -> list[dict[str, Any]]:
     return [
         {"text": q.text, "insight_id": q.insight_id, "themes": list(q.themes),
          "tables": [presenters.table_label(n) for n in q.tables], "resonance": q.resonance, "asked": q.asked}
-        for q in open_questions(sources, limit=QUESTION_LIMIT)
+        for q in offload.run(open_questions, sources, limit=QUESTION_LIMIT)
     ]
+
+
+def _group_tables(items: list[HarvestInsight], numbers: list[str]) -> list[Any]:
+    """Pure, and costly for a big café: computed off the event loop."""
+    return build_harvest(items, numbers, word_vectors=word_vectors())
 
 
 def tables(snap: Snapshot, hidden: set[str], quote: Callable[[str | None], Any]) -> list[dict[str, Any]]:
@@ -74,8 +79,8 @@ def tables(snap: Snapshot, hidden: set[str], quote: Callable[[str | None], Any])
         for i in snap.insights if i.id not in hidden
     ]
     key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote, h.table) for h in items))
-    grouped = _TABLES.get(key, lambda: build_harvest(items, [str(t.number) for t in snap.tables],
-                                                      word_vectors=word_vectors()))
+    numbers = [str(t.number) for t in snap.tables]
+    grouped = _TABLES.get(key, lambda: offload.run(_group_tables, items, numbers))
     return [
         {"table": int(t.theme), "table_label": presenters.table_label(int(t.theme)), "insight_count": t.insight_count,
          "subthemes": [{"label": harvest_view.label(s.label, len(s.insight_ids)), "count": len(s.insight_ids),

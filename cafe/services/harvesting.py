@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import get_locale
 
-from cafe import presenters, store
+from cafe import offload, presenters, store
 from cafe.domain import curation
 from cafe.domain.duplicates import near_duplicates
 from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 # results are kept per (café, insights, resonance) fingerprint.
 _GROUPED: Recent[tuple] = Recent(32)
 _PAYLOADS: Recent[dict[str, Any]] = Recent(32)
+_REGROUPED: Recent[ThemeHarvest] = Recent(16)
 
 
 def items(snap: Snapshot) -> list[HarvestInsight]:
@@ -42,6 +43,11 @@ def regroup(insights: list[HarvestInsight], k: int | None) -> ThemeHarvest:
     """The automatic grouping of some insights of one theme (curation's set_k, reset and split use it)."""
     if not insights:
         return ThemeHarvest("", 0, (), (), {})
+    key = (tuple(insights), k)
+    return _REGROUPED.get(key, lambda: offload.run(_regroup, insights, k))
+
+
+def _regroup(insights: list[HarvestInsight], k: int | None) -> ThemeHarvest:
     return build_harvest(insights, [insights[0].theme], k=k, word_vectors=word_vectors())[0]
 
 
@@ -53,11 +59,13 @@ def _grouped(snap: Snapshot) -> tuple[tuple[ThemeHarvest, curation.Curation, boo
     stored = curating.stored(snap.session, snap.row)
     key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote) for h in every), tuple(themes),
            tuple(sorted((theme, c.version) for theme, c in stored.items())))
-    return _GROUPED.get(key, lambda: _group(every, themes, stored))
+    return _GROUPED.get(key, lambda: offload.run(_group, every, themes, stored))
 
 
 def _group(every: list[HarvestInsight], themes: list[str],
            stored: dict[str, curation.Curation]) -> tuple[tuple[ThemeHarvest, curation.Curation, bool], ...]:
+    """The costliest step of a harvest, pure (the embeddings load once per process): computed off
+    the event loop."""
     hidden = {i for c in stored.values() for i in c.hidden}
     result = []
     for theme in build_harvest([h for h in every if h.id not in hidden], themes, word_vectors=word_vectors()):
@@ -126,14 +134,19 @@ def _build(snap: Snapshot) -> dict[str, Any]:
     order = {i.id: n for n, i in enumerate(snap.insights)}
     resonance = lambda i: snap.resonance.get(i, 0)  # noqa: E731
     themes = []
-    for theme, state, is_curated in grouped:
+    ranked = []
+    for _theme, state, _curated in grouped:
         # ranked by size, then resonance; the facilitator's order breaks ties
         subs = sorted(state.subthemes, key=lambda s: (-len(s.insight_ids), -sum(map(resonance, s.insight_ids))))
+        ranked.append([(s, sorted(s.insight_ids, key=lambda i: (-resonance(i), order.get(i, 0)))) for s in subs])
+    # every sub-theme's near-duplicates in one go, off the event loop (a big café has thousands)
+    same = iter(offload.run(_duplicates, [[by_id[i].text if i in by_id else "" for i in members]
+                                          for subs in ranked for _, members in subs]))
+    for (theme, state, is_curated), subs in zip(grouped, ranked):
         themes.append({
             "theme": theme.theme,
             "insight_count": theme.insight_count,
-            "subthemes": [_subtheme(s, sorted(s.insight_ids, key=lambda i: (-resonance(i), order.get(i, 0))), by_id, shown)
-                          for s in subs],
+            "subthemes": [_subtheme(s, members, next(same), shown) for s, members in subs],
             "top_insights": [x for x in (shown(i) for i in theme.top_insight_ids) if x],
             "perspectives": dict(theme.perspectives),
             "version": state.version if is_curated else 0,
@@ -150,7 +163,7 @@ def _build(snap: Snapshot) -> dict[str, Any]:
     room = Counter(p.perspective or "not_given" for p in snap.people.values())
     payload = {
         "themes": themes,
-        "crosscutting": harvest_extras.patterns(themes, harvest_view.quotable_texts(snap.insights, hidden)),
+        "crosscutting": offload.run(harvest_extras.patterns, themes, harvest_view.quotable_texts(snap.insights, hidden)),
         "open_questions": harvest_extras.questions(snap, hidden),
         "tables": harvest_extras.tables(snap, hidden, shown),
         "handover_chains": chains,
@@ -163,11 +176,15 @@ def _build(snap: Snapshot) -> dict[str, Any]:
     return payload
 
 
-def _subtheme(sub: curation.CuratedSub, members: list[str], by_id: dict[str, Any], shown) -> dict[str, Any]:
+def _duplicates(texts_per_sub: list[list[str]]) -> list[list[list[int]]]:
+    """Each sub-theme's groups of near-identical members, by position (pure)."""
+    return [[list(found) for found in near_duplicates(texts)] for texts in texts_per_sub]
+
+
+def _subtheme(sub: curation.CuratedSub, members: list[str], found: list[list[int]], shown) -> dict[str, Any]:
     """One sub-theme as shown, most resonating member first; near-identical members are grouped
     under the first of them (`duplicates`), so a point made twice is one voice, counted twice."""
-    texts = [by_id[i].text if i in by_id else "" for i in members]
-    same = [[members[i] for i in found] for found in near_duplicates(texts)]
+    same = [[members[i] for i in group] for group in found]
     return {"id": sub.id, "label": harvest_view.label(sub.label, len(members)),
             "private_label": harvest_view.is_private_label(sub.label), "insight_ids": members, "count": len(members),
             "distinct": len(members) - sum(len(found) - 1 for found in same), "duplicates": same,

@@ -14,18 +14,22 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from cafe import presenters, store
+from cafe import offload, presenters, store
 from cafe.domain.plan import Plan
 from cafe.domain.planner import Participant, RotationError, RotationRequest, TableSeating, plan_rotation
 from cafe.domain.rotation_metrics import plan_metrics
-from cafe.errors import Conflict, Invalid
+from cafe.errors import CafeError, Conflict, Invalid
 from cafe.models import CafeRow, PlanDraftRow, SeatRow
+from cafe.services.recent import Recent
 
 Rounds = dict[int, dict[int, int]]  # round -> {participant id -> table}
 Themes = dict[int, dict[int, str]]  # round -> {table -> theme name}
 # Planning runs inside a request: half the planner's default search keeps a 60-person café
 # well under a second while still far better than one round at a time.
 LIVE_EFFORT = 0.5
+# The planner is deterministic (the request carries its seed): a re-plan searched in the read
+# phase of `propose_plan` is the one its write phase stores.
+_PLANS: Recent[Any] = Recent(8)
 
 
 def _people(session: Session, cafe: CafeRow) -> list[Participant]:
@@ -65,7 +69,7 @@ def plan_remaining(session: Session, cafe: CafeRow) -> tuple[Rounds, Themes]:
         seating=tuple(tuple(_as_tables(plan, r, played.get(r, {}), tables, {})) for r in range(1, cafe.round + 1)),
     )
     try:
-        result = plan_rotation(request, effort=LIVE_EFFORT)
+        result = _PLANS.get(request, lambda: offload.run(plan_rotation, request, effort=LIVE_EFFORT))
     except RotationError as error:
         raise Conflict(_("The seating cannot be planned: %(reason)s", reason=str(error))) from None
     present = {p.id for p in people}
@@ -75,6 +79,15 @@ def plan_remaining(session: Session, cafe: CafeRow) -> tuple[Rounds, Themes]:
     # only new people and see every theme once): its themes are the café's from now on.
     themes = {r: {t.table: t.theme for t in result[r - 1] if t.theme is not None} for r in range(1, plan.rounds + 1)}
     return seats, themes
+
+
+def prepare_replan(session: Session, cafe: CafeRow) -> None:
+    """Search the re-plan in a read transaction, off the event loop (kept in _PLANS), so that
+    `propose` finds it ready; anything wrong is said by `propose` itself."""
+    try:
+        plan_remaining(session, cafe)
+    except CafeError:
+        return
 
 
 def stored_future(session: Session, cafe: CafeRow) -> Rounds:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import request, session
 
 from cafe import limits, store
-from cafe.db import transaction
+from cafe.db import reading, transaction
 from cafe.errors import CafeError, Forbidden
 from cafe.extensions import socketio
 from cafe.services import Broadcast, utcnow
@@ -26,9 +26,14 @@ def emit_all(broadcasts: list[Broadcast]) -> None:
             socketio.emit(item.event, item.payload, to=room)
 
 
-def handler(role: str, event: str) -> Callable:
+def handler(role: str, event: str, prepare: Callable | None = None) -> Callable:
     """Register a socket event for one role; the wrapped function gets (db_session, cafe, data)
-    plus the participant for participants, and returns (reply dict, broadcasts)."""
+    plus the participant for participants, and returns (reply dict, broadcasts).
+
+    `prepare(db_session, cafe, data)`, for events whose change needs seconds of computing (a
+    theme regrouped, a re-plan), runs first in a read transaction: it computes what the change
+    will need (off the event loop, cached), so that the write transaction after it, which must
+    not wait for anything while it holds SQLite's write lock, finds it ready."""
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -39,6 +44,9 @@ def handler(role: str, event: str) -> Callable:
                 # before any database work: a flood costs the server a dictionary look-up, no more
                 caller = session.get("participant_id") if role == "participant" else session.get("cafe_id")
                 limits.limits().event(event, role, caller, request.sid, limits.address())
+                if prepare is not None:
+                    with reading() as db:
+                        prepare(db, store.cafe_by_code(db, session["code"]), data)
                 with transaction() as db:
                     cafe = store.cafe_by_code(db, session["code"])
                     args = [db, cafe]

@@ -71,7 +71,12 @@ def _op(data: Any) -> tuple[str, int, Op]:
     return theme, version, Op(kind, **fields)
 
 
-@handler("facilitator", "curate")
+def _prepare_curate(db, cafe, data: Any) -> None:
+    theme, _version, op = _op(data)
+    curating.prepare(views.Snapshot(db, cafe, now(), ""), theme, op)
+
+
+@handler("facilitator", "curate", prepare=_prepare_curate)
 def curate(db, cafe, data: Any):
     """Facilitator edits one theme's harvest; every screen gets cafe_changed (harvest_changed)."""
     theme, version, op = _op(data)

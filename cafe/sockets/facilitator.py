@@ -93,7 +93,12 @@ def get_seating_plan(db, cafe, data: Any):
     return {"plan": planning.plan_view(db, cafe)}, []
 
 
-@handler("facilitator", "propose_plan")
+def _prepare_proposal(db, cafe, data: Any) -> None:
+    if isinstance(data, dict) and data.get("kind") == "replan":
+        planning.prepare_replan(db, cafe)
+
+
+@handler("facilitator", "propose_plan", prepare=_prepare_proposal)
 def propose_plan(db, cafe, data: Any):
     """Facilitator asks for a draft (a re-plan, or a copy of the stored plan); facilitator screens get seating_plan_changed."""
     data = check.payload(data, {"kind"})

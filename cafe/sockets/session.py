@@ -12,7 +12,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from cafe import limits, store
 from cafe import validation as check
-from cafe.db import transaction
+from cafe.db import reading, transaction
 from cafe.errors import CafeError, UnknownCode
 from cafe.extensions import socketio
 from cafe.services import views
@@ -47,8 +47,9 @@ def _identify(auth: dict[str, Any]) -> None:
 
 
 def _state() -> dict[str, Any]:
-    """Build the caller's state and move it into the rooms that state implies."""
-    with transaction() as db:
+    """Build the caller's state and move it into the rooms that state implies (a read: the
+    harvest in it may be computed off the event loop meanwhile)."""
+    with reading() as db:
         cafe = store.cafe_by_code(db, session["code"])
         snap = views.Snapshot(db, cafe, now(), join_url(cafe.code))
         role = session["role"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, render_template, url_for
+from flask_babel import gettext as _
 
-from cafe import perspectives, store
-from cafe.db import transaction
+from cafe import offload, perspectives, store
+from cafe.db import reading, transaction
 from cafe.domain.plan import plan_to_toml
 from cafe.services import exporting, printing, utcnow, views
 from cafe.web.links import facilitator_urls, join_url
@@ -69,15 +70,20 @@ def export(host_token: str, fmt: str):
     """Download the café as Markdown, CSV, JSON, a printable HTML report, PDF or Word."""
     if fmt not in EXPORTS:
         abort(404)
-    with transaction() as db:
+    with reading() as db:  # no write lock while a big café's harvest is computed
         cafe = store.cafe_by_host_token(db, host_token)
         snap = views.Snapshot(db, cafe, utcnow(), join_url(cafe.code))
         data = exporting.export_data(snap)
     labels = perspectives.labels()
-    if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False, indent=2)
-    else:
-        body = exporting.render(fmt, data, labels)
+    # a report of a big café computes for seconds: off the event loop, so other cafés go on
+    try:
+        if fmt == "json":
+            body = offload.run(json.dumps, data, ensure_ascii=False, indent=2)
+        else:
+            body = offload.run(exporting.render, fmt, data, labels, language=True)
+    except offload.OffloadFailed:
+        return Response(_("The report took too long to make. Try again in a minute, or a lighter format."),
+                        status=503, content_type="text/plain; charset=utf-8", headers={"Retry-After": "60"})
     if fmt == "csv" and isinstance(body, str):
         body = "\ufeff" + body  # the byte-order mark makes spreadsheet programs read UTF-8 names right
     mimetype, ext = EXPORTS[fmt]
