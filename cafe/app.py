@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request
 from flask_babel import get_locale
 
-from cafe import config, db, limits, sockets, web
+from cafe import config, db, limits, offload, sockets, web
 from cafe.extensions import babel, csrf, socketio
 
 
@@ -84,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ping_timeout=20,
     )
     web.init_app(app)
+    offload.prestart()  # under eventlet or gevent: the harvest's worker warms up in the background
 
     @app.context_processor
     def language() -> dict[str, str]:

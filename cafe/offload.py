@@ -143,6 +143,16 @@ _idle: list[_Worker] = []
 _slots: Any = None
 
 
+def prestart() -> None:
+    """Start one worker now, under an async server, so that it has warmed up (imports, the
+    embeddings) by the time the first café harvests; without one it does nothing."""
+    if _server() is None:
+        return
+    with _lock:
+        if not _idle:
+            _idle.append(_Worker())
+
+
 def _blocking(fn: Callable[..., T], *args: Any) -> T:
     """fn(*args) in a real OS thread, the green loop serving meanwhile."""
     if _server() == "eventlet":

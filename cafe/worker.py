@@ -24,6 +24,18 @@ from typing import Any, BinaryIO
 
 HEADER = struct.Struct("!Q")
 MEMORY_ENV = "CAFE_WORKER_MEMORY_MB"
+# What the jobs use, imported (and the embeddings loaded) before the worker says it is ready, so
+# that the first harvest of a café does not wait for seconds of imports.
+WARM = ("cafe.services.harvesting", "cafe.services.harvest_extras", "cafe.export", "cafe.domain.planner",
+        "cafe.services.exporting")
+
+
+def _warm() -> None:
+    for module in WARM:
+        importlib.import_module(module)
+    from cafe.wordvectors import word_vectors
+
+    word_vectors()
 
 
 def read_message(stream: BinaryIO) -> Any:
@@ -74,7 +86,11 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_AS, (memory << 20, memory << 20))
     jobs, replies = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # anything a job prints must not corrupt the replies
-    write_message(replies, ("ready", os.getpid()))  # a job's budget starts once the worker is up
+    try:
+        _warm()
+        write_message(replies, ("ready", os.getpid()))  # a job's budget starts once the worker is up
+    except BrokenPipeError:
+        return 0  # the server stopped while the worker was starting
     while True:
         try:
             path, args, kwargs, locale = read_message(jobs)
@@ -88,6 +104,8 @@ def main() -> int:
             reply = ("error", error)
         try:
             write_message(replies, reply)
+        except BrokenPipeError:
+            return 0  # the server stopped (or gave up on this job): nobody to answer
         except (pickle.PicklingError, TypeError, AttributeError) as error:
             write_message(replies, ("error", RuntimeError(f"the result could not be sent back: {error}")))
 
