@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from cafe.extensions import babel
 
@@ -90,3 +91,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def languages() -> dict[str, object]:
         return {"language_choices": choices}
+
+    @app.template_filter("bdi")
+    def bdi(value: object) -> Markup:
+        """User text set inside a translated sentence, isolated so its own direction cannot reorder the sentence."""
+        return Markup("<bdi>{}</bdi>").format(value)
