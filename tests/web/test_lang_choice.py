@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from csrf_forms import BrowserClient
 
 from cafe.extensions import socketio
 from cafe.plans import load_plan, sessions_dir
-from csrf_forms import BrowserClient
 
 # A string from each catalogue that the phone page shows; the café runs the ICIC plan, which
 # carries its texts in every shipped language.
@@ -114,7 +114,7 @@ def test_the_phone_the_dashboard_and_the_wall_keep_their_own_choices(app, facili
 def test_pickers_are_plain_links_naming_each_language_in_itself(app, facilitator) -> None:
     client = BrowserClient(app, app.response_class, use_cookies=True)
     page = client.get(f"/j/{facilitator.code}?lang=fr").get_data(as_text=True)
-    nav = re.search(r'<nav class="languages".*?</nav>', page, re.S).group(0)
+    nav = re.search(r'<nav class="languages".*?</nav>', page, re.DOTALL).group(0)
     assert 'aria-label="Langue"' in nav
     for code, name in {"en": "English", "es": "Español", "fr": "Français", "ar": "العربية"}.items():
         assert re.search(rf'<a href="\?lang={code}" lang="{code}" hreflang="{code}"[^>]*>{name}</a>', nav)
