@@ -30,10 +30,16 @@ def cookie_name(role: str) -> str:
 
 
 def available() -> list[str]:
-    """Every language with a catalogue, and the default one (whose texts are the sources)."""
-    shipped = [str(locale) for locale in babel.list_translations()]
-    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-    return sorted(set(shipped) | {default}, key=lambda code: (code != "en", code))
+    """Every language with a catalogue, and the default one (whose texts are the sources).
+
+    Read from disk once per app (every request asks several times); a new catalogue needs a restart."""
+    cached = current_app.extensions.get("cafe_languages")
+    if cached is None:
+        shipped = [str(locale) for locale in babel.list_translations()]
+        default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+        cached = sorted(set(shipped) | {default}, key=lambda code: (code != "en", code))
+        current_app.extensions["cafe_languages"] = cached
+    return list(cached)
 
 
 def role() -> str | None:
