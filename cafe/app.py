@@ -6,11 +6,11 @@ import secrets
 import tempfile
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 from flask_babel import get_locale
 
-from cafe import config, db, limits, offload, sockets, web
-from cafe.extensions import babel, csrf, socketio
+from cafe import config, db, languages, limits, offload, sockets, web
+from cafe.extensions import csrf, socketio
 
 
 # Scripts written right to left; the page direction must follow the chosen locale, shipped or not.
@@ -21,11 +21,6 @@ def text_direction(lang: str | None) -> str:
     """The HTML dir value ("rtl" or "ltr") for a locale such as "ar", "fa_IR" or "he-IL"."""
     base = (lang or "").replace("-", "_").split("_")[0].lower()
     return "rtl" if base in RTL_LANGUAGES else "ltr"
-
-
-def _locale() -> str | None:
-    available = [str(locale) for locale in babel.list_translations()]
-    return request.accept_languages.best_match(available) if request else None
 
 
 def _instance_secret(instance_path: str) -> str:
@@ -69,7 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=bool(app.config.get("SECURE_COOKIES")))
-    babel.init_app(app, locale_selector=_locale)
+    languages.init_app(app)
     csrf.init_app(app)
     db.init_app(app)
     limits.init_app(app)

@@ -22,11 +22,16 @@ MAX_MIN_TABLES = 100
 MAX_NAME = 200  # titles and theme names: they head pages and fill database columns of this size
 MAX_TEXT = 2000
 
+MAX_LANGUAGES = 20
+
 _PLAN_FIELDS = (
     "title", "purpose", "etiquette", "rounds", "round_minutes", "table_size",
-    "theme_mode", "handover_minutes", "min_tables", "host_cue", "themes",
+    "theme_mode", "handover_minutes", "min_tables", "host_cue", "themes", "translations",
 )
 _THEME_FIELDS = ("name", "description", "question", "questions")
+_TRANSLATION_FIELDS = ("title", "purpose", "etiquette", "host_cue", "themes")
+# A language as gettext names its catalogues: "es", "fr", "ar", "pt_BR", "zh_Hant".
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})?")
 # Lone surrogates cannot be written to a UTF-8 plan file, so they are refused at the door.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -43,6 +48,30 @@ class Theme:
         """The question for a 1-based round; a single question serves every round."""
         index = min(max(round_no, 1), len(self.questions)) - 1
         return self.questions[index]
+
+
+@dataclass(frozen=True)
+class ThemeTexts:
+    """A theme's texts in another language; an empty field falls back to the plan's own."""
+
+    name: str = ""
+    description: str = ""
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanTexts:
+    """A plan's texts in another language; every field is optional and falls back to the plan's own."""
+
+    title: str = ""
+    purpose: str = ""
+    etiquette: tuple[str, ...] = ()
+    host_cue: tuple[str, ...] = ()
+    themes: tuple[ThemeTexts, ...] = ()
+
+
+def _base_language(lang: str) -> str:
+    return lang.replace("-", "_").split("_")[0].lower()
 
 
 @dataclass(frozen=True)
@@ -66,6 +95,35 @@ class Plan:
     # Not part of a plan file either: the theme (an index into `themes`) the café's seating plan
     # chose for a (table, round); the stride rotation serves every table and round not in it.
     table_themes: Mapping[tuple[int, int], int] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    # The plan's texts in other languages, by language ("es", "pt_BR"); the fields above are the
+    # plan's own language, and theme names there stay the keys insights are filed under.
+    translations: Mapping[str, PlanTexts] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+
+    def texts_for(self, lang: str | None) -> PlanTexts | None:
+        """The translation for a language ("pt_BR" falls back to "pt", "es" takes "es_MX" if alone)."""
+        if not lang or not self.translations:
+            return None
+        wanted = lang.replace("-", "_")
+        if wanted in self.translations:
+            return self.translations[wanted]
+        base = _base_language(wanted)
+        if base in self.translations:
+            return self.translations[base]
+        return next((texts for key, texts in sorted(self.translations.items()) if _base_language(key) == base), None)
+
+    def in_language(self, lang: str | None) -> Plan:
+        """This plan with its texts shown in `lang` where it has them, for display only: the
+        result's theme names are not the keys insights are filed under."""
+        texts = self.texts_for(lang)
+        if texts is None:
+            return self
+        themes = tuple(
+            Theme(t.name or theme.name, t.description or theme.description, t.questions or theme.questions)
+            for theme, t in zip(self.themes, texts.themes or (ThemeTexts(),) * len(self.themes))
+        )
+        return replace(self, title=texts.title or self.title, purpose=texts.purpose or self.purpose,
+                       etiquette=texts.etiquette or self.etiquette, host_cue=texts.host_cue or self.host_cue,
+                       themes=themes)
 
     def duration_s(self, round_no: int) -> int:
         """Planned length of a 1-based round in seconds."""
@@ -249,6 +307,69 @@ def _themes(r: _Reader, data: dict, rounds: int) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
+def _same_list(r: _Reader, data: dict, key: str, prefix: str, count: int) -> tuple[str, ...]:
+    """An optional list of texts that must match the plan's own list one for one."""
+    if key not in data:
+        return ()
+    value, field = data[key], f"{prefix}{key}"
+    if not isinstance(value, list):
+        raise r.error(field, f"must be a list of texts, not {_kind(value)}")
+    if len(value) != count:
+        raise r.error(field, f"needs one text for each of the plan's {count}, got {len(value)}")
+    return tuple(_check_text(r, item, f"{field}[{i}]") for i, item in enumerate(value, 1))
+
+
+def _theme_texts(r: _Reader, item: object, prefix: str, theme: Theme) -> ThemeTexts:
+    if not isinstance(item, dict):
+        raise r.error(prefix, f"must be a table with the theme's texts, not {_kind(item)}")
+    _reject_unknown(r, item, _THEME_FIELDS, f"{prefix}.")
+    name = _text(r, item, "name", f"{prefix}.", required=False, max_len=MAX_NAME, multiline=False)
+    description = _text(r, item, "description", f"{prefix}.", required=False)
+    questions: tuple[str, ...] = ()
+    if "question" in item or "questions" in item:
+        questions = _questions(r, item, prefix, len(theme.questions))
+        if len(questions) != len(theme.questions):
+            raise r.error(f"{prefix}.questions", f"needs {len(theme.questions)} question(s), as the theme has, "
+                                                 f"got {len(questions)}")
+    return ThemeTexts(name, description, questions)
+
+
+def _translations(r: _Reader, data: dict, plan: Plan) -> dict[str, PlanTexts]:
+    value = data.get("translations", {})
+    if not isinstance(value, dict):
+        raise r.error("translations", f"must be tables such as [translations.es], not {_kind(value)}")
+    if len(value) > MAX_LANGUAGES:
+        raise r.error("translations", f"at most {MAX_LANGUAGES} languages, got {len(value)}")
+    found: dict[str, PlanTexts] = {}
+    for lang, item in value.items():
+        prefix = f"translations.{lang}"
+        if not _LANGUAGE.fullmatch(str(lang)):
+            raise r.error(prefix, f"'{lang}' is not a language code such as es, fr, ar or pt_BR")
+        if not isinstance(item, dict):
+            raise r.error(prefix, f"must be a table of texts, not {_kind(item)}")
+        _reject_unknown(r, item, _TRANSLATION_FIELDS, f"{prefix}.")
+        themes: tuple[ThemeTexts, ...] = ()
+        if "themes" in item:
+            listed = item["themes"]
+            if not isinstance(listed, list) or len(listed) != len(plan.themes):
+                got = len(listed) if isinstance(listed, list) else _kind(listed)
+                raise r.error(f"{prefix}.themes", f"needs one [[{prefix}.themes]] table for each of the plan's "
+                                                  f"{len(plan.themes)} themes, in the same order, got {got}")
+            themes = tuple(_theme_texts(r, t, f"{prefix}.themes[{i}]", theme)
+                           for i, (t, theme) in enumerate(zip(listed, plan.themes), 1))
+            names = [t.name.strip().casefold() for t in themes if t.name.strip()]
+            if len(names) != len(set(names)):
+                raise r.error(f"{prefix}.themes", "two themes have the same name in this language")
+        found[str(lang)] = PlanTexts(
+            title=_text(r, item, "title", f"{prefix}.", required=False, max_len=MAX_NAME, multiline=False),
+            purpose=_text(r, item, "purpose", f"{prefix}.", required=False),
+            etiquette=_same_list(r, item, "etiquette", f"{prefix}.", len(plan.etiquette)),
+            host_cue=_same_list(r, item, "host_cue", f"{prefix}.", len(plan.host_cue)),
+            themes=themes,
+        )
+    return found
+
+
 def plan_from_input(data: dict, *, source: str = "<plan>", text: str | None = None) -> Plan:
     """A plan from outside (a form, an uploaded or checked file, an import): every text cleaned as
     all user text is (textclean), then checked like plan_from_dict."""
@@ -280,9 +401,11 @@ def _plan(r: _Reader, data: dict) -> Plan:
     min_tables = _int(r, data, "min_tables", 0, MAX_MIN_TABLES, default=0)
     host_cue = _text_list(r, data, "host_cue")
     themes = _themes(r, data, rounds)
-    return Plan(title=title, purpose=purpose, etiquette=etiquette, themes=themes, rounds=rounds,
+    plan = Plan(title=title, purpose=purpose, etiquette=etiquette, themes=themes, rounds=rounds,
                 round_minutes=round_minutes, table_size=table_size, theme_mode=theme_mode,
                 host_cue=host_cue, handover_minutes=handover, min_tables=min_tables)
+    translations = _translations(r, data, plan)
+    return replace(plan, translations=MappingProxyType(translations)) if translations else plan
 
 
 # ---------------------------------------------------------------- finding lines
@@ -290,8 +413,33 @@ def _plan(r: _Reader, data: dict) -> Plan:
 # ---------------------------------------------------------------- writing
 
 
+def texts_to_dict(texts: PlanTexts) -> dict[str, Any]:
+    """One translation as plain data, leaving out the fields it does not translate."""
+    data: dict[str, Any] = {}
+    for key in ("title", "purpose"):
+        if getattr(texts, key):
+            data[key] = getattr(texts, key)
+    for key in ("etiquette", "host_cue"):
+        if getattr(texts, key):
+            data[key] = list(getattr(texts, key))
+    if texts.themes:
+        data["themes"] = [
+            {key: value for key, value in (("name", t.name), ("description", t.description),
+                                           ("questions", list(t.questions))) if value}
+            for t in texts.themes
+        ]
+    return data
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """Plain, JSON-safe data that plan_from_dict turns back into the same Plan."""
+    data = _plan_dict(plan)
+    if plan.translations:
+        data["translations"] = {lang: texts_to_dict(texts) for lang, texts in sorted(plan.translations.items())}
+    return data
+
+
+def _plan_dict(plan: Plan) -> dict[str, Any]:
     return {
         "title": plan.title,
         "purpose": plan.purpose,

@@ -115,4 +115,16 @@ def plan_to_toml(plan: Plan) -> str:
             lines.append(f"question = {_toml_str(theme.questions[0])}")
         else:
             lines += _toml_list("questions", theme.questions)
+    for lang, texts in sorted(plan.translations.items()):
+        lines += ["", f"[translations.{lang}]"]
+        lines += [f"{key} = {_toml_str(getattr(texts, key))}" for key in ("title", "purpose") if getattr(texts, key)]
+        for key in ("etiquette", "host_cue"):
+            if getattr(texts, key):
+                lines += _toml_list(key, getattr(texts, key))
+        for theme_texts in texts.themes:
+            lines += ["", f"[[translations.{lang}.themes]]"]
+            lines += [f"{key} = {_toml_str(getattr(theme_texts, key))}"
+                      for key in ("name", "description") if getattr(theme_texts, key)]
+            if theme_texts.questions:
+                lines += _toml_list("questions", theme_texts.questions)
     return "\n".join(lines) + "\n"

@@ -19,9 +19,12 @@ QUIET_AFTER_S = 180
 class Snapshot:
     """Everything about one café that the screens need, loaded once per request."""
 
-    def __init__(self, session: Session, cafe: CafeRow, now: datetime, join_url: str) -> None:
+    def __init__(self, session: Session, cafe: CafeRow, now: datetime, join_url: str, language: str | None = None) -> None:
         self.session, self.row, self.now, self.join_url = session, cafe, now, join_url
         self.plan: Plan = store.plan_of(cafe)
+        # What the screen reads (title, questions, cues, theme names) in its language where the plan
+        # has it; the harvest and every count keep working on the plan's own theme names.
+        self.shown: Plan = self.plan.in_language(language)
         self.people = {p.id: p for p in store.participants(session, cafe)}
         self.tables = store.tables(session, cafe)
         self.gone = store.left_ids(session, cafe)
@@ -38,9 +41,12 @@ class Snapshot:
         return {t.number: t.host_id for t in self.tables if t.host_id is not None}
 
     def cafe(self) -> dict[str, Any]:
-        return presenters.cafe(
-            self.row, self.plan, self.clock.remaining(self.now), self.now, self.join_url, store.last_nudge(self.session, self.row)
+        data = presenters.cafe(
+            self.row, self.shown, self.clock.remaining(self.now), self.now, self.join_url, store.last_nudge(self.session, self.row)
         )
+        if self.shown is not self.plan:
+            data["title"] = self.shown.title
+        return data
 
     def insight(self, row: InsightRow, viewer: ParticipantRow | None = None) -> dict[str, Any]:
         """An <insight> for the dashboard (no viewer) or for one phone, which gets others'
@@ -61,7 +67,7 @@ class Snapshot:
                 last[row.table_number] = store.utc(row.posted_at)
         return [
             presenters.table(
-                t, self.plan, self.row.round, self.members(t.number), counts[t.number], last.get(t.number),
+                t, self.shown, self.row.round, self.members(t.number), counts[t.number], last.get(t.number),
                 self._quiet(last.get(t.number)), with_members,
             )
             for t in self.tables
@@ -79,7 +85,7 @@ class Snapshot:
 
     def handovers(self, table_number: int | None = None) -> list[dict[str, Any]]:
         return [
-            presenters.handover(h, self.plan, self.people.get(h.host_participant_id))
+            presenters.handover(h, self.shown, self.people.get(h.host_participant_id))
             for h in store.handovers(self.session, self.row, table_number)
         ]
 
@@ -141,7 +147,7 @@ def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
         seat = mine_by_round.get(r)
         if seat is not None:
             itinerary.append({"round": r, "table": seat, "table_label": presenters.table_label(seat),
-                              "theme": snap.plan.theme_for(seat, r).name})
+                              "theme": snap.shown.theme_for(seat, r).name})
     upcoming = next((step for step in itinerary if step["round"] == round_no + 1), None)
     remaining = snap.clock.remaining(snap.now)
     lead = snap.plan.handover_minutes * 60

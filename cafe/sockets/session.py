@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 # socketio's own ConnectionRefusedError: its message reaches the client (the built-in one's does not)
 from socketio.exceptions import ConnectionRefusedError
 
-from cafe import limits, store
+from cafe import languages, limits, store
 from cafe import validation as check
 from cafe.db import reading, transaction
 from cafe.errors import CafeError, UnknownCode
@@ -51,8 +51,10 @@ def _state() -> dict[str, Any]:
     harvest in it may be computed off the event loop meanwhile)."""
     with reading() as db:
         cafe = store.cafe_by_code(db, session["code"])
-        snap = views.Snapshot(db, cafe, now(), join_url(cafe.code))
         role = session["role"]
+        # A phone reads the plan's texts in its own language; the dashboard and wall keep the plan's own.
+        language = languages.current() if role == "participant" else None
+        snap = views.Snapshot(db, cafe, now(), join_url(cafe.code), language)
         if role == "facilitator":
             state = views.facilitator_state(snap, facilitator_urls(session["host_token"], cafe.code))
             wanted = {rooms.cafe(cafe.id), rooms.facilitator(cafe.id)}

@@ -208,7 +208,7 @@
     const lines = $('handover-lines');
     const n = lines.children.length + 1;
     if (n > 5) return null;
-    const input = el('input', { type: 'text', id: `handover-line-${n}`, maxlength: 200, 'aria-describedby': 'handover-hint' });
+    const input = el('input', { type: 'text', id: `handover-line-${n}`, maxlength: 200, 'aria-describedby': 'handover-hint', dir: 'auto' });
     input.value = value || '';
     lines.append(el('div', { class: 'line' }, el('label', { for: input.id, text: fill(S.handover_line, { n }) }), input));
     $('handover-add').hidden = n >= 5;

@@ -113,7 +113,7 @@
     const key = `${theme.theme}:${sub.id}`;
     const headId = nextId('sub');
     const others = theme.subthemes.filter((s) => s.id !== sub.id);
-    const name = el('input', { type: 'text', value: sub.label, maxlength: 80, required: true, 'data-key': `name:${key}` });
+    const name = el('input', { type: 'text', value: sub.label, maxlength: 80, required: true, 'data-key': `name:${key}`, dir: 'auto' });
     const rename = el('form', { class: 'studio-rename', onsubmit: (event) => {
       event.preventDefault();
       const label = name.value.trim();

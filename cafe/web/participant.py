@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from cafe.domain.cafe import may_join
-from cafe import perspectives, store
+from cafe import languages, perspectives, store
 from cafe.db import transaction
 from cafe.errors import Invalid, NotFound
 from cafe.extensions import socketio
@@ -40,7 +40,9 @@ def join(code: str):
             return redirect(url_for("participant.join", code=cafe.code))
         if request.method == "GET" and _known(db, cafe):
             return redirect(url_for("participant.phone", code=cafe.code))
-        title, purpose = cafe.title, store.plan_of(cafe).purpose
+        plan = store.plan_of(cafe)
+        shown = plan.in_language(languages.current())
+        title, purpose = (shown.title if shown is not plan else cafe.title), shown.purpose
         if not may_join(store.utc(cafe.created_at), store.utc(cafe.joins_until), utcnow()):
             # Closed to newcomers (people who joined before still reach their phone screen above).
             return render_template("join.html", cafe_title=title, purpose=purpose, code=cafe.code, closed=True,
@@ -81,7 +83,9 @@ def phone(code: str):
         cafe = store.cafe_by_code(db, code)
         if not _known(db, cafe):
             return redirect(url_for("participant.join", code=cafe.code))
-        title = cafe.title
+        plan = store.plan_of(cafe)
+        shown = plan.in_language(languages.current())
+        title = shown.title if shown is not plan else cafe.title
     page = {"code": cafe.code, "participant_token": None}
     labels = perspectives.labels()
     response = current_app.make_response(

@@ -179,7 +179,7 @@ def test_html_is_a_standalone_printable_page(app, data):
     assert page.startswith("<!doctype html>")
     assert "<style>" in page and "@media print" in page and "break-before: page" in page
     assert "<script" not in page.replace("&lt;script", "")
-    assert "<h1>Lived experience roles</h1>" in page
+    assert "<h1 dir=\"auto\">Lived experience roles</h1>" in page
     assert "Round 1 · Table A · Peer roles · Lived experience" in page
     assert "Hand-over chains" in page and "Banding is unclear" in page
 
