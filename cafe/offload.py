@@ -57,6 +57,15 @@ def may_not_yield() -> bool:
     return writing()
 
 
+def pause() -> None:
+    """Let the loop serve other green threads for a moment in the middle of a long read (a big
+    café's state); never inside a write transaction, whose lock must not wait on anyone."""
+    if _server() is not None and not may_not_yield():
+        import time
+
+        time.sleep(0)  # green under the async servers: a yield, not a wait
+
+
 def _original(module: str, name: str) -> Any:
     """The unpatched function: the worker's pipes are read from a real thread, not a green one."""
     if _server() == "eventlet":

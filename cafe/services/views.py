@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cafe import presenters, store
+from cafe import offload, presenters, store
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, InsightRow, ParticipantRow
 from cafe.domain.privacy import Reader
@@ -34,6 +34,7 @@ class Snapshot:
         self.insights = store.insights(session, cafe)
         self.resonance = store.resonance_counts(session, cafe)
         self.clock = store.clock_of(cafe)
+        self._shown_count = 0
 
     @property
     def hosts(self) -> dict[int, int]:
@@ -51,6 +52,9 @@ class Snapshot:
     def insight(self, row: InsightRow, viewer: ParticipantRow | None = None) -> dict[str, Any]:
         """An <insight> for the dashboard (no viewer) or for one phone, which gets others'
         do-not-quote insights without their words."""
+        self._shown_count += 1
+        if self._shown_count % 200 == 0:
+            offload.pause()  # a café of thousands of insights: let other cafés' events in meanwhile
         mine = (row.participant_id == viewer.id) if viewer else None
         reader = harvest_view.reader_of(row, viewer) if viewer else Reader.FACILITATOR
         return harvest_view.insight(row, self.people.get(row.participant_id), self.resonance.get(row.id, 0), reader, mine)
