@@ -74,7 +74,7 @@ def _theme_harvest(theme: str, insights: Sequence[HarvestInsight], k: int | None
     # Grouping reads every text (so sizes stay right), but a label shows words, so it is built from
     # quotable ones only: the theme's words are read once, without the unquotable ones, and each
     # group is set against the rest of its theme.
-    theme_words = ThemeWords([shown_text(ins) for ins in insights])
+    theme_words = ThemeWords([shown_text(ins) for ins in insights], word_vectors)
     for members in groups:
         quote = _quote(members, insights, vectors)
         if quote is None:
