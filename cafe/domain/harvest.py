@@ -63,8 +63,26 @@ def _quote(members: Sequence[int], insights: Sequence[HarvestInsight],
     return insights[best].id
 
 
+def _remembering(word_vectors: WordVectors | None) -> WordVectors | None:
+    """The same embeddings, each text embedded once: grouping and labels both ask for a theme's texts."""
+    if word_vectors is None:
+        return None
+    known: dict[str, Sequence[float]] = {}
+
+    def embed(found: Sequence[str]) -> Sequence[Sequence[float]]:
+        missing = [t for t in dict.fromkeys(found) if t not in known]
+        if missing:
+            fresh = word_vectors(missing)
+            if len(fresh) != len(missing):
+                return fresh if len(missing) == len(found) else word_vectors(found)
+            known.update(zip(missing, fresh))
+        return [known[t] for t in found]
+    return embed
+
+
 def _theme_harvest(theme: str, insights: Sequence[HarvestInsight], k: int | None,
                    word_vectors: WordVectors | None) -> ThemeHarvest:
+    word_vectors = _remembering(word_vectors)
     texts = [ins.text for ins in insights]
     vectors = vectorize([tokens(t) for t in texts])
     groups = group_texts(texts, k, word_vectors)
