@@ -60,3 +60,15 @@ def test_a_group_of_only_unquotable_insights_keeps_its_neutral_label_with_embedd
     labels = {frozenset(s.insight_ids): s.label for s in theme.subthemes}
     assert labels[frozenset(p.id for p in private)] == PRIVATE_LABEL
     assert not any("zephyrquill" in label.lower() for label in labels.values())
+
+
+def test_grouping_and_labels_embed_each_text_of_a_theme_once():
+    asked: list[str] = []
+
+    def counting(found):
+        asked.extend(found)
+        return money_vectors(found)
+    texts = ["Ticket prices are high", "Ticket prices went up", "Prices of tickets hurt", *PARKS]
+    build_harvest([HarvestInsight(f"i{n}", "T", 1, 1, t, None, 0) for n, t in enumerate(texts)], ["T"], k=2,
+                  word_vectors=counting)
+    assert asked and len(asked) == len(set(asked))
