@@ -95,7 +95,8 @@ def _bulk(data: Any) -> tuple[str, int, tuple[Op, ...]]:
         if not isinstance(item, dict) or item.get("op") not in BULK_OPS:
             raise Invalid(_("Each of ops must be one of: %(ops)s.", ops=", ".join(BULK_OPS)))
         checked.append(_op({**item, "theme": data["theme"], "version": data["version"]})[2])
-    return check.text(data, "theme", max_len=200), check.integer(data, "version", low=0, high=2**31), tuple(checked)
+    version = check.integer(data, "version", low=0, high=2**31) or 0  # required: never None here
+    return check.text(data, "theme", max_len=200), version, tuple(checked)
 
 
 @handler("facilitator", "curate_many")
