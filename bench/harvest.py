@@ -1,6 +1,7 @@
 """Measure the harvest's sub-theme grouping against human key points (ArgKP dev set).
 
 Usage: .venv/bin/python bench/harvest.py [path/to/argkp_dev.csv] [--no-embeddings] [--no-cv] [--labels-only]
+       [--against REV] [--no-before]
 
 Each (topic, stance) pair is one café table and kp_id its gold sub-theme. Prints ARI and NMI
 (mean over tables) with k = the true count and with the tool's own k, the mean absolute error
@@ -14,14 +15,22 @@ phrase labels (bench/labels_before.py) and the current one, with a sample to rea
 --labels-only prints just that and the timing.
 Like the live harvest it uses the packaged text embeddings (cafe.wordvectors); --no-embeddings
 measures the words-only fallback used when they cannot load.
+Before and after: the same bench is run a second time on the `cafe` package of an earlier
+revision (--against REV, by default BASELINE_REV, the algorithm before issue 12; read from git
+into a temporary folder) and the headline figures are printed side by side. Without git (a
+source archive) the figures recorded for that revision are printed instead; --no-before skips it.
 """
 from __future__ import annotations
 
 import csv
+import json
 import math
+import os
 import resource
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -29,7 +38,9 @@ from itertools import permutations
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+# The code measured: this checkout's, or an earlier revision's unpacked by run_against.
+CODE = os.environ.get("CAFE_BENCH_CODE") or str(REPO)
+sys.path.insert(0, CODE)
 
 from cafe.domain.grouping import group_texts, tokens  # noqa: E402
 from cafe.domain.harvest import HarvestInsight, build_harvest, short_text  # noqa: E402
@@ -142,19 +153,24 @@ def label_quality(tables: dict, gold_text: dict[str, str], vectors) -> tuple[dic
     return rows, samples
 
 
-def print_label_quality(tables: dict, path: Path, vectors, halves: dict[str, set[str]]) -> None:
-    """The label figure, before and now, by half of the topics, and ten labels beside key points."""
+def print_label_quality(tables: dict, path: Path, vectors, halves: dict[str, set[str]]) -> dict[str, float]:
+    """The label figure, before and now, by half of the topics, and ten labels beside key points;
+    returns the current labeller's precision and recall per half for the summary."""
     rows, samples = label_quality(tables, key_points(path), vectors)
     print(f"\nlabels vs human key points (k = true count; mean over {len(samples)} gold sub-themes)")
     print(f"{'':16}{'method':8}{'precision':>10}{'recall':>8}{'coverage':>10}{'words':>7}")
+    summary: dict[str, float] = {}
     for name, part in [("all tables", None), *halves.items()]:
         for method, found in rows.items():
             picked = [r for r in found if part is None or r[0] in part]
             means = [sum(r[c] for r in picked) / len(picked) for c in (1, 2, 3, 4)]
             print(f"{name:16}{method:8}{means[0]:10.3f}{means[1]:8.3f}{means[2]:10.3f}{means[3]:7.2f}")
+            if method == "now":
+                summary[f"label precision {name}"], summary[f"label recall {name}"] = means[0], means[1]
     print(f"\n{'human key point':58}{'before':28}now")
     for gold, old, new in samples[:: max(1, len(samples) // 10)][:10]:
         print(f"{gold[:56]:58}{old[:26]:28}{new}")
+    return summary
 
 
 def consolidate_5000(path: Path, embeddings: bool) -> str:
@@ -166,11 +182,22 @@ def consolidate_5000(path: Path, embeddings: bool) -> str:
     everything = [t for rows in load(path).values() for t, _ in rows]
     big = (everything * (5000 // len(everything) + 1))[:5000]
     insights = [HarvestInsight(str(n), "All", 1, 1, text, None, n % 4) for n, text in enumerate(big)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     (theme,) = build_harvest(insights, ["All"], word_vectors=vectors)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return f"{seconds:.2f} s, peak memory {peak_mb:.0f} MB ({len(theme.subthemes)} sub-themes)"
+    # CPU time beside the wall clock: on a shared, busy machine the wall clock says more about the others
+    return (f"{seconds:.2f} s (CPU {cpu:.2f} s), peak memory {peak_mb:.0f} MB ({len(theme.subthemes)} sub-themes)")
+
+
+def timed_5000(path: Path, embeddings: bool, summary: dict[str, float]) -> None:
+    """Consolidate 5,000 insights in a fresh process (of the same code), print and record the time."""
+    child = [sys.executable, __file__, str(path), "--consolidate-5000"] + ([] if embeddings else ["--no-embeddings"])
+    done = subprocess.run(child, capture_output=True, text=True, check=False)
+    said = done.stdout.strip() or done.stderr.strip()
+    print(f"\n5,000 insights consolidated: {said}")
+    if said.split(" ", 1)[0].replace(".", "", 1).isdigit():
+        summary["5,000 insights, s"] = float(said.split(" ", 1)[0])
 
 
 def score_tables(tables: dict[tuple[str, str], list[tuple[str, str]]], vectors) -> dict[str, list[float]]:
@@ -250,38 +277,24 @@ def cross_validate(tables: dict, scores: dict, vectors, halves: dict[str, set[st
     return lines
 
 
-def main(argv: list[str]) -> int:
-    """Run the benchmark and print the figures."""
-    embeddings = "--no-embeddings" not in argv
-    args = [a for a in argv[1:] if not a.startswith("--")]
-    path = Path(args[0]) if args else DEFAULT_DATA
-    if not path.is_file():
-        print(f"Data file not found: {path}\nPass the path to argkp_dev.csv as the first argument.",
-              file=sys.stderr)
-        return 2
-    if "--consolidate-5000" in argv:
-        print(consolidate_5000(path, embeddings))
-        return 0
-    vectors = None
-    if embeddings:
-        from cafe.wordvectors import word_vectors
-        vectors = word_vectors()
-        if vectors is None:
-            print("the text embeddings did not load (is wordllama installed?); try --no-embeddings",
-                  file=sys.stderr)
-            return 2
-    tables = load(path)
-    topics = sorted({topic for topic, _ in tables})
-    halves = {"dev half": set(topics[: len(topics) // 2]), "held-out half": set(topics[len(topics) // 2:])}
-    child = [sys.executable, __file__, str(path), "--consolidate-5000"] + ([] if embeddings else ["--no-embeddings"])
-    if "--labels-only" in argv:
-        print_label_quality(tables, path, vectors, halves)
-        done = subprocess.run(child, capture_output=True, text=True, check=False)
-        print(f"\n5,000 insights consolidated: {done.stdout.strip() or done.stderr.strip()}")
-        return 0
-    started = time.perf_counter()
-    scores = score_tables(tables, vectors)
-    per_table = (time.perf_counter() - started) / len(tables) / 2
+# The revision whose algorithm "before" means, and its figures (this bench, with embeddings) for
+# checkouts without git history.
+BASELINE_REV = "0cf4e2892678d4e325c64accdb11b58002c8b06e"
+RECORDED_BASELINE = {
+    "ARI own dev half": 0.344, "NMI own dev half": 0.399, "count err dev half": 0.80,
+    "ARI own held-out half": 0.275, "NMI own held-out half": 0.330, "count err held-out half": 0.70,
+    "ARI k=true dev half": 0.360, "ARI k=true held-out half": 0.349,
+    "count err leave one topic out": 0.85,
+    "label precision dev half": 0.353, "label recall dev half": 0.187,
+    "label precision held-out half": 0.295, "label recall held-out half": 0.184,
+    "5,000 insights, s": 3.6,
+}
+SUMMARY_TAG = "SUMMARY "
+
+
+def grouping_figures(tables: dict, scores: dict, halves: dict[str, set[str]], per_table: float,
+                     embeddings: bool, path: Path) -> dict[str, float]:
+    """Print ARI, NMI and count error per half of the topics; return them for the summary."""
     keys = list(tables)
 
     def mean(key: str, topics_in: set[str] | None = None) -> float:
@@ -291,16 +304,102 @@ def main(argv: list[str]) -> int:
     print(f"{len(tables)} tables, {sum(len(r) for r in tables.values())} insights ({path.name})"
           f"{', with text embeddings' if embeddings else ', words only'}")
     print(f"{'':16}{'ARI k=true':>11}{'NMI k=true':>11}{'ARI own':>9}{'NMI own':>9}{'count err':>10}")
+    summary: dict[str, float] = {}
     for name, part in [("all tables", None), *halves.items()]:
-        print(f"{name:16}{mean('ari_k', part):11.3f}{mean('nmi_k', part):11.3f}{mean('ari_own', part):9.3f}"
-              f"{mean('nmi_own', part):9.3f}{mean('count_err', part):10.2f}")
+        row = {"ARI k=true": mean("ari_k", part), "NMI k=true": mean("nmi_k", part), "ARI own": mean("ari_own", part),
+               "NMI own": mean("nmi_own", part), "count err": mean("count_err", part)}
+        print(f"{name:16}" + "".join(f"{v:{w}.3f}" if w != 10 else f"{v:10.2f}"
+                                     for v, w in zip(row.values(), (11, 11, 9, 9, 10))))
+        summary.update({f"{k} {name}": v for k, v in row.items()})
     print(f"mean own k {mean('own_k'):.2f} vs true {mean('true_k'):.2f}; time per table: {per_table * 1000:.1f} ms")
-    if "--no-cv" not in argv:
-        print(f"\ncross-validation of the count rule (the tool uses {SCALE} with c = 1):")
-        print("\n".join(cross_validate(tables, scores, vectors, halves)))
-    print_label_quality(tables, path, vectors, halves)
-    done = subprocess.run(child, capture_output=True, text=True, check=False)
-    print(f"\n5,000 insights consolidated: {done.stdout.strip() or done.stderr.strip()}")
+    return summary
+
+
+def run_against(rev: str, argv: list[str]) -> dict[str, float] | None:
+    """This bench on the cafe package of an earlier revision; its summary, or None without git."""
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Path(folder) / "cafe.tar"
+        made = subprocess.run(["git", "-C", str(REPO), "archive", "-o", str(archive), rev, "cafe"],
+                              capture_output=True, text=True, check=False)
+        if made.returncode:
+            return None
+        with tarfile.open(archive) as tar:
+            tar.extractall(folder, filter="data")
+        args = [a for a in argv[1:] if a not in ("--against", rev)] + ["--no-before"]
+        done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False,
+                              env={**os.environ, "CAFE_BENCH_CODE": folder})
+    lines = done.stdout.splitlines()
+    print(f"\n===== before: the algorithm at {rev[:10]} =====")
+    print("\n".join(line for line in lines if not line.startswith(SUMMARY_TAG)) or done.stderr)
+    found = [line for line in lines if line.startswith(SUMMARY_TAG)]
+    return json.loads(found[-1][len(SUMMARY_TAG):]) if found else None
+
+
+def print_before_after(before: dict[str, float], after: dict[str, float], source: str) -> None:
+    """The headline figures side by side."""
+    print(f"\n===== before ({source}) and after =====")
+    print(f"{'figure':36}{'before':>9}{'after':>9}")
+    for key in RECORDED_BASELINE:
+        if key in after:
+            old = f"{before[key]:9.3f}" if key in before else f"{'-':>9}"
+            print(f"{key:36}{old}{after[key]:9.3f}")
+
+
+def measure(argv: list[str], path: Path, embeddings: bool) -> dict[str, float] | None:
+    """Every figure of the code under CODE, printed; the headline ones returned (None: no vectors)."""
+    vectors = None
+    if embeddings:
+        from cafe.wordvectors import word_vectors
+        vectors = word_vectors()
+        if vectors is None:
+            print("the text embeddings did not load (is wordllama installed?); try --no-embeddings",
+                  file=sys.stderr)
+            return None
+    tables = load(path)
+    topics = sorted({topic for topic, _ in tables})
+    halves = {"dev half": set(topics[: len(topics) // 2]), "held-out half": set(topics[len(topics) // 2:])}
+    summary: dict[str, float] = {}
+    if "--labels-only" not in argv:
+        started = time.perf_counter()
+        scores = score_tables(tables, vectors)
+        per_table = (time.perf_counter() - started) / len(tables) / 2
+        summary.update(grouping_figures(tables, scores, halves, per_table, embeddings, path))
+        if "--no-cv" not in argv:
+            print(f"\ncross-validation of the count rule (the tool uses {SCALE} with c = 1):")
+            lines = cross_validate(tables, scores, vectors, halves)
+            print("\n".join(lines))
+            loto = next(line for line in lines if line.startswith(SCALE) and "leave one topic out" in line)
+            summary["count err leave one topic out"] = float(loto.split()[-3])
+    summary.update(print_label_quality(tables, path, vectors, halves))
+    timed_5000(path, embeddings, summary)
+    return summary
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmark and print the figures, before and after."""
+    embeddings = "--no-embeddings" not in argv
+    args = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("--") and argv[i - 1] != "--against"]
+    path = Path(args[0]) if args else DEFAULT_DATA
+    if not path.is_file():
+        print(f"Data file not found: {path}\nPass the path to argkp_dev.csv as the first argument.",
+              file=sys.stderr)
+        return 2
+    if "--consolidate-5000" in argv:
+        print(consolidate_5000(path, embeddings))
+        return 0
+    before, source = None, ""
+    if "--no-before" not in argv:
+        rev = argv[argv.index("--against") + 1] if "--against" in argv else BASELINE_REV
+        before, source = run_against(rev, argv), f"measured at {rev[:10]}"
+        if before is None:
+            before, source = RECORDED_BASELINE, f"recorded for {BASELINE_REV[:10]}"
+        print("\n===== after: this checkout =====")
+    after = measure(argv, path, embeddings)
+    if after is None:
+        return 2
+    print(SUMMARY_TAG + json.dumps(after))
+    if before is not None:
+        print_before_after(before, after, source)
     return 0
 
 

@@ -63,8 +63,26 @@ def _quote(members: Sequence[int], insights: Sequence[HarvestInsight],
     return insights[best].id
 
 
+def _remembering(word_vectors: WordVectors | None) -> WordVectors | None:
+    """The same embeddings, each text embedded once: grouping and labels both ask for a theme's texts."""
+    if word_vectors is None:
+        return None
+    known: dict[str, Sequence[float]] = {}
+
+    def embed(found: Sequence[str]) -> Sequence[Sequence[float]]:
+        missing = [t for t in dict.fromkeys(found) if t not in known]
+        if missing:
+            fresh = word_vectors(missing)
+            if len(fresh) != len(missing):
+                return fresh if len(missing) == len(found) else word_vectors(found)
+            known.update(zip(missing, fresh))
+        return [known[t] for t in found]
+    return embed
+
+
 def _theme_harvest(theme: str, insights: Sequence[HarvestInsight], k: int | None,
                    word_vectors: WordVectors | None) -> ThemeHarvest:
+    word_vectors = _remembering(word_vectors)
     texts = [ins.text for ins in insights]
     vectors = vectorize([tokens(t) for t in texts])
     groups = group_texts(texts, k, word_vectors)
@@ -74,7 +92,7 @@ def _theme_harvest(theme: str, insights: Sequence[HarvestInsight], k: int | None
     # Grouping reads every text (so sizes stay right), but a label shows words, so it is built from
     # quotable ones only: the theme's words are read once, without the unquotable ones, and each
     # group is set against the rest of its theme.
-    theme_words = ThemeWords([shown_text(ins) for ins in insights])
+    theme_words = ThemeWords([shown_text(ins) for ins in insights], word_vectors)
     for members in groups:
         quote = _quote(members, insights, vectors)
         if quote is None:

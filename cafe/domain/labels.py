@@ -5,18 +5,27 @@ starting and ending with a content word, never across a sentence end, punctuatio
 It scores by how many members hold its content stems, in any form and order, times how much
 more the group holds them than the rest of its theme, with a mild preference for 2-4 words.
 It is shown as its members most often wrote it, completed by the next word when it usually
-stops mid-name ("a barbaric [practice]"). A group of one is labelled by a short form of its text.
+stops mid-name ("a barbaric [practice]"). With text embeddings, the best few phrases are then
+weighed by how close each one's meaning is to what sets the group apart (its members' mean
+embedding less the theme's), so the label says what the group means, not only what it repeats.
+A group of one is labelled by a short form of its text.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from cafe.domain.words import STOPWORDS, prose, stem
+
+# Optional embeddings of texts, the same callable the grouping takes (see cafe.wordvectors).
+Embed = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 
 FALLBACK_LABEL = "Other"
 MIN_WORDS, MAX_WORDS = 2, 5
@@ -26,6 +35,10 @@ MIN_WORDS, MAX_WORDS = 2, 5
 ANCHORS = 6
 SCANNED = 300
 TRIED = 200
+# With embeddings: how many of the best-scoring phrases are weighed by meaning, and how much
+# meaning counts beside the word score (chosen on the development half of bench/harvest.py).
+WEIGHED = 8
+MEANING = 0.5
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # What may stand between two words of one phrase: space, or a hyphen or slash joining them.
@@ -38,6 +51,14 @@ otherwise""".split())
 # ("doctors take [an oath]").
 _OPENS = frozenset("~" + w for w in """
 a an the this that these those their his her its our my your some any every each""".split())
+# Phrases a reader takes for a fragment: one that stops right after a modal ("cloning could
+# cause"), on a general word ("should be able", "right to take"), or that runs into a relative
+# clause ("schools that the parents") or into a second phrase ("marriage the couple"). They stay possible but weigh FRAGMENT_FIT of their score.
+_MODALS = frozenset("~" + w for w in """
+can could should would will must may might shall can't couldn't shouldn't wouldn't won't""".split())
+_RELATIVE = frozenset(("~that", "~which"))
+_ARTICLES = frozenset(("~a", "~an", "~the"))
+FRAGMENT_FIT = 0.5
 # Adverbs that only colour what stands next to them: inside a phrase they are kept like function
 # words, but a label never starts or ends on one ("Data alone never").
 _COLOUR = frozenset("""
@@ -129,12 +150,13 @@ def _read(text: str) -> _Text:
 class ThemeWords:
     """Which texts of a theme hold each content stem, read once for all of its groups' labels."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], embed: Embed | None = None) -> None:
         self.texts = [_read(t) for t in texts]
         self.holding: dict[str, set[int]] = {}
         for i, found in enumerate(self.texts):
             for key in found.stems:
                 self.holding.setdefault(key, set()).add(i)
+        self.meaning = _Meaning.of([t.prose for t in self.texts], embed) if embed is not None else None
 
     def label(self, members: Sequence[int], avoid: Collection[str] = ()) -> str:
         """The label of the group of these text indices, against the rest of the theme; not one in avoid."""
@@ -183,14 +205,59 @@ class ThemeWords:
             # of the ways these stems were written as a phrase: the most used, less so when it
             # usually cuts a name in two
             key = max(by_stems[stems], key=lambda k: (spans[k].texts * _whole(spans[k]), -len(k), k))
-            fit = 1.0 if len(key) <= 4 else 0.85  # a mild preference for 2-4 words
+            fit = (1.0 if len(key) <= 4 else 0.85) * _shape(key)  # a mild preference for 2-4 words
             scored.append((-score(here, len(everywhere) - here) * fit, -spans[key].texts, len(key), key))
         scored.sort()
-        for *_, key in scored:
+        picked: list[tuple[float, str]] = []
+        for value, *_, key in scored:
             label = _sentence_case(_mended(spans[key], len(key)))
-            if label.casefold() not in taken:
-                return label
+            if label.casefold() not in taken and all(label != p for _, p in picked):
+                picked.append((-value, label))
+                if self.meaning is None or len(picked) >= WEIGHED:
+                    break
+        if not picked:
+            return None
+        return self.meaning.weigh(picked, inside) if self.meaning is not None else picked[0][1]
+
+
+class _Meaning:
+    """A theme's texts embedded, less their mean: what a group's texts mean beyond the theme's topic."""
+
+    def __init__(self, rows: np.ndarray, mean: np.ndarray, embed: Embed) -> None:
+        self.rows, self.mean, self.embed = rows, mean, embed
+
+    @classmethod
+    def of(cls, texts: Sequence[str], embed: Embed) -> _Meaning | None:
+        """The embedded theme, or None when the embeddings say nothing usable."""
+        said = [i for i, t in enumerate(texts) if t.strip()]
+        found = _unit(embed([texts[i] for i in said])) if said else None
+        if found is None or len(found) != len(said):
+            return None
+        mean = found.mean(axis=0)
+        rows = np.zeros((len(texts), found.shape[1]))
+        rows[said] = found - mean  # texts without words (not quotable) stay zero and add nothing
+        return cls(rows, mean, embed)
+
+    def weigh(self, picked: Sequence[tuple[float, str]], inside: Collection[int]) -> str:
+        """Of phrases with their word scores (best first), the best on words and meaning together."""
+        centre = self.rows[sorted(inside)].sum(axis=0)
+        phrases = _unit(self.embed([label for _, label in picked]))
+        norm = float(np.linalg.norm(centre))
+        if phrases is None or len(phrases) != len(picked) or norm == 0:
+            return picked[0][1]
+        closeness = _unit(phrases - self.mean) @ (centre / norm)
+        top = picked[0][0] or 1.0
+        values = [score / top + MEANING * float(near) for (score, _), near in zip(picked, closeness)]
+        return picked[int(np.argmax(values))][1]  # ties go to the better word score
+
+
+def _unit(found: Sequence[Sequence[float]]) -> np.ndarray | None:
+    """Rows scaled to unit length, or None when they are not a finite matrix."""
+    rows = np.asarray(found, dtype=float)
+    if rows.ndim != 2 or not np.isfinite(rows).all():
         return None
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms > 0, norms, 1.0)
 
 
 @dataclass
@@ -205,6 +272,13 @@ class _Span:
     # ("doctors take [an oath]"). None when it did not.
     before: Counter[str | None] = field(default_factory=Counter)
     after: Counter[tuple[str, int] | None] = field(default_factory=Counter)
+
+
+def _shape(key: tuple[str, ...]) -> float:
+    """1 for a phrase that reads as whole, FRAGMENT_FIT for one that reads as a fragment."""
+    fragment = (key[-1] in _WEAK or key[-2] in _MODALS or any(k in _RELATIVE for k in key[1:-1])
+                or any(b in _ARTICLES and a[0] != "~" for a, b in itertools.pairwise(key)))
+    return FRAGMENT_FIT if fragment else 1.0
 
 
 def _whole(span: _Span) -> float:

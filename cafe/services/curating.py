@@ -1,6 +1,7 @@
 """The facilitator curates the harvest: each edit is one transaction with an optimistic version check."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
@@ -73,6 +74,13 @@ def prepare(snap: Snapshot, theme: str, op: curation.Op) -> None:
 def curate(snap: Snapshot, theme: str, version: int, op: curation.Op) -> tuple[dict[str, Any], list[Broadcast]]:
     """Apply one edit to a theme's harvest if `version` is the theme's current one; every screen
     of the café then re-syncs (cafe_changed, reason harvest_changed)."""
+    return curate_many(snap, theme, version, (op,))
+
+
+def curate_many(snap: Snapshot, theme: str, version: int,
+                ops: Sequence[curation.Op]) -> tuple[dict[str, Any], list[Broadcast]]:
+    """Apply edits to a theme's harvest in order, all or none, if `version` is the theme's current
+    one (the version then rises by one per edit); every screen re-syncs once."""
     from cafe.services import harvesting  # harvesting reads the stored curations through this module
 
     session, cafe = snap.session, snap.row
@@ -87,8 +95,10 @@ def curate(snap: Snapshot, theme: str, version: int, op: curation.Op) -> tuple[d
     if theme not in shown:
         raise NotFound(_("No such theme in this café's harvest."))
     insights = [h for h in harvesting.items(snap) if h.theme == theme]
+    new = shown[theme]
     try:
-        new = curation.apply(shown[theme], op, insights, harvesting.regroup)
+        for op in ops:
+            new = curation.apply(new, op, insights, harvesting.regroup)
     except curation.CurationError as error:
         raise _refusal(error) from None
     if row is None:

@@ -27,6 +27,9 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "reset": (set(), set()),
 }
 _SUB_ID = re.compile(r"s[1-9][0-9]{0,8}")
+# What `curate_many` may carry: edits of single insights, which cost no regrouping.
+BULK_OPS = ("move", "hide", "unhide")
+MAX_BULK = 200
 
 
 def _sub_id(data: dict[str, Any], key: str, nullable: bool = False) -> str | None:
@@ -81,3 +84,29 @@ def curate(db, cafe, data: Any):
     """Facilitator edits one theme's harvest; every screen gets cafe_changed (harvest_changed)."""
     theme, version, op = _op(data)
     return curating.curate(views.Snapshot(db, cafe, now(), ""), theme, version, op)
+
+
+def _bulk(data: Any) -> tuple[str, int, tuple[Op, ...]]:
+    """The checked payload of `curate_many`: theme, version and up to MAX_BULK insight edits."""
+    data = check.payload(data, {"theme", "version", "ops"})
+    missing = sorted({"theme", "version", "ops"} - set(data))
+    if missing:
+        raise Invalid(_("Missing field: %(field)s.", field=", ".join(missing)))
+    ops = data["ops"]
+    if not isinstance(ops, list) or not 1 <= len(ops) <= MAX_BULK:
+        raise Invalid(_("ops must be a list of 1 to %(n)d edits.", n=MAX_BULK))
+    checked = []
+    for item in ops:
+        if not isinstance(item, dict) or item.get("op") not in BULK_OPS:
+            raise Invalid(_("Each of ops must be one of: %(ops)s.", ops=", ".join(BULK_OPS)))
+        checked.append(_op({**item, "theme": data["theme"], "version": data["version"]})[2])
+    version = check.integer(data, "version", low=0, high=2**31) or 0  # required: never None here
+    return check.text(data, "theme", max_len=200), version, tuple(checked)
+
+
+@handler("facilitator", "curate_many")
+def curate_many(db, cafe, data: Any):
+    """Facilitator moves, hides or shows again several insights of one theme at once, all or none;
+    every screen gets cafe_changed (harvest_changed) once."""
+    theme, version, ops = _bulk(data)
+    return curating.curate_many(views.Snapshot(db, cafe, now(), ""), theme, version, ops)
