@@ -24,6 +24,9 @@ LIMIT_DEFAULTS: dict[str, object] = {
     "LIMIT_CONNECTION": (120, 0.1),
     # per address, every socket event together: 500 phones behind one NAT stay far below it
     "LIMIT_ADDRESS": (5000, 0.002),
+    # refusals a connection may ignore: past this burst (then one a second) it is closed, since a
+    # client that keeps sending after rate_limited is not a phone following retry_after
+    "LIMIT_IGNORED_REFUSALS": (50, 1.0),
     # open connections
     "LIMIT_CONNECTIONS_PER_ADDRESS": 2000,
     "LIMIT_CONNECTIONS_TOTAL": 10000,

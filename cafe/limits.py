@@ -40,6 +40,7 @@ class Limits:
         self.sync = Buckets(_rate(config, "LIMIT_SYNC"))
         self.connection = Buckets(_rate(config, "LIMIT_CONNECTION"))
         self.address = Buckets(_rate(config, "LIMIT_ADDRESS"))
+        self.ignored = Buckets(_rate(config, "LIMIT_IGNORED_REFUSALS"))
         self.wrong_codes = Window(int(config["LIMIT_WRONG_CODES"]), float(config["LIMIT_WRONG_CODES_WINDOW_S"]),
                                   float(config["LIMIT_WRONG_CODES_BLOCK_S"]))
         self.max_per_address = int(config["LIMIT_CONNECTIONS_PER_ADDRESS"])
@@ -70,6 +71,18 @@ class Limits:
         else:
             mine = (self.connection, sid)
         self.spend([mine, (self.connection, sid), (self.address, address)])
+
+    def refused(self, sid: str) -> bool:
+        """Count one refusal sent to this connection; True when it has ignored so many that it
+        should be closed (each refused event still costs the loop a decode and a reply)."""
+        if not self.enabled:
+            return False
+        with self._lock:
+            now = self.clock()
+            if self.ignored.wait(sid, now) > 0:
+                return True
+            self.ignored.take(sid, now)
+        return False
 
     def sync_event(self, role: str, cafe_id: object, sid: str, address: str) -> None:
         """Spend for one `sync`: a small bucket per connection for phones and walls (anyone with the
@@ -103,6 +116,7 @@ class Limits:
                     del self.open_by_address[address]
             self.sync.forget(sid)
             self.connection.forget(sid)
+            self.ignored.forget(sid)
 
     # ---- wrong join codes ----
 

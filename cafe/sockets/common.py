@@ -7,10 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import request, session
+from flask_socketio import disconnect
 
 from cafe import limits, store
 from cafe.db import reading, transaction
-from cafe.errors import CafeError, Forbidden
+from cafe.errors import CafeError, Forbidden, RateLimited
 from cafe.extensions import socketio
 from cafe.services import Broadcast, utcnow
 from cafe.sockets import rooms
@@ -24,6 +25,14 @@ def emit_all(broadcasts: list[Broadcast]) -> None:
         # who may read what (e.g. a "do not quote me" insight) was decided by the services
         for room in rooms.for_audience(item.audience):
             socketio.emit(item.event, item.payload, to=room)
+
+
+def refusal(error: RateLimited) -> dict[str, Any]:
+    """The `rate_limited` reply; a connection that ignored many of them is closed as well."""
+    if limits.limits().refused(request.sid):
+        log.warning("closed a connection from %s that kept sending after rate_limited", limits.address())
+        disconnect()
+    return error.reply()
 
 
 def handler(role: str, event: str, prepare: Callable | None = None) -> Callable:
@@ -53,6 +62,8 @@ def handler(role: str, event: str, prepare: Callable | None = None) -> Callable:
                     if role == "participant":
                         args.append(store.participant(db, cafe, session["participant_id"]))
                     reply, broadcasts = fn(*args, data)
+            except RateLimited as error:
+                return refusal(error)
             except CafeError as error:
                 return error.reply()
             except Exception:  # a bug must not take the connection down; the transaction rolled back

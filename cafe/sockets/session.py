@@ -13,11 +13,11 @@ from socketio.exceptions import ConnectionRefusedError
 from cafe import languages, limits, store
 from cafe import validation as check
 from cafe.db import reading, transaction
-from cafe.errors import CafeError, UnknownCode
+from cafe.errors import CafeError, RateLimited, UnknownCode
 from cafe.extensions import socketio
 from cafe.services import views
 from cafe.sockets import rooms
-from cafe.sockets.common import now
+from cafe.sockets.common import now, refusal
 from cafe.web.links import facilitator_urls, join_url
 
 
@@ -117,5 +117,7 @@ def on_sync(data: Any = None) -> dict[str, Any]:
         limits.limits().sync_event(session["role"], session.get("cafe_id"), request.sid, limits.address())
         check.payload(data, set())
         return {"ok": True, "state": _state()}
+    except RateLimited as error:
+        return refusal(error)
     except CafeError as error:
         return error.reply()

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from cafe import limits
 from cafe.errors import RateLimited
 from cafe.extensions import socketio
+from cafe.sockets.common import refusal
 
 
 @socketio.on("*")
@@ -20,5 +21,5 @@ def on_unknown(event: Any, data: Any = None, *_more: Any) -> dict[str, Any]:
     try:  # a stream of made-up events spends the connection's and address's buckets like real ones
         guard.spend([(guard.connection, request.sid), (guard.address, limits.address())])
     except RateLimited as error:
-        return error.reply()
+        return refusal(error)
     return {"ok": False, "error": "unknown_event", "message": _("There is no event called %(name)s.", name=name[:64])}
