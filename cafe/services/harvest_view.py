@@ -20,7 +20,7 @@ from cafe.models import InsightRow, ParticipantRow
 from cafe.services import Broadcast
 
 __all__ = ["Reader", "insight", "insight_posted", "is_private_label", "label", "public_record", "quotable_texts",
-           "readable", "withhold"]
+           "readable", "visible", "withhold"]
 
 
 def readable(row: InsightRow, reader: Reader, hidden: Collection[str] = ()) -> bool:
@@ -34,10 +34,18 @@ def withhold(payload: Mapping[str, Any]) -> dict[str, Any]:
     return {**payload, "text": None, "author": None, "perspective": None, "private": True}
 
 
+def visible(row: InsightRow, reader: Reader, hidden: Collection[str] = ()) -> bool:
+    """Whether this reader is told of the insight at all: one the facilitator hid is gone for
+    others (the wall, other phones), while a do-not-quote one shows up withheld."""
+    return reader is not Reader.OTHERS or row.id not in hidden
+
+
 def insight(row: InsightRow, author: ParticipantRow | None, resonance: int, reader: Reader,
             mine: bool | None = None, hidden: Collection[str] = ()) -> dict[str, Any]:
-    """An <insight> as this reader may see it."""
+    """An <insight> as this reader may see it; the facilitator and the author learn that it is
+    hidden (`hidden`), the others never get it (see `visible`)."""
     payload = presenters.insight(row, author, resonance, mine)
+    payload["hidden"] = row.id in hidden
     return payload if readable(row, reader, hidden) else withhold(payload)
 
 
@@ -48,12 +56,13 @@ def reader_of(row: InsightRow, viewer: ParticipantRow | None) -> Reader:
 
 def insight_posted(payload: dict[str, Any], cafe_id: int, round_no: int, table: int) -> list[Broadcast]:
     """`insight_posted` to its table's phones, the dashboard and the wall; an insight not to be
-    quoted reaches the dashboard whole, the table's phones withheld (the author's phone has it
-    from its own reply) and the wall not at all."""
+    quoted reaches the dashboard whole, the table's phones and the wall withheld (so their counts
+    are the dashboard's; the author's phone has it from its own reply)."""
     at_table = ("table", cafe_id, round_no, table)
     if not payload.get("do_not_quote"):
         return [Broadcast("insight_posted", payload, at_table), Broadcast("insight_posted", payload, ("staff", cafe_id))]
     return [Broadcast("insight_posted", withhold(payload), at_table),
+            Broadcast("insight_posted", withhold(payload), ("wall", cafe_id)),
             Broadcast("insight_posted", payload, ("facilitator", cafe_id))]
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from cafe import presenters, store
 from cafe import validation as check
 from cafe.errors import Invalid
-from cafe.services import cafes, planning, posting, rounds, seating
+from cafe.services import cafes, moderating, planning, posting, rounds, seating
 from cafe.services import Broadcast
 from cafe.sockets.common import handler, now
 
@@ -55,6 +55,16 @@ def nudge(db, cafe, data: Any):
     """Facilitator broadcasts a short message; every screen gets nudged."""
     data = check.payload(data, {"text"})
     return {}, posting.nudge(db, cafe, check.text(data, "text", max_len=check.MAX_NUDGE), now())
+
+
+@handler("facilitator", "moderate_insight")
+def moderate_insight(db, cafe, data: Any):
+    """Facilitator hides an insight from the wall and other phones, or shows it again; every screen gets cafe_changed."""
+    data = check.payload(data, {"insight_id", "hidden"})
+    insight_id = check.client_id(data, "insight_id")
+    if not isinstance(data.get("hidden"), bool):
+        raise Invalid(_("Say whether the insight is hidden: true or false."))
+    return {"insight_id": insight_id, "hidden": data["hidden"]}, moderating.moderate(db, cafe, insight_id, data["hidden"], now())
 
 
 @handler("facilitator", "reassign")

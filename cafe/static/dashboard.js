@@ -222,19 +222,30 @@
       .sort((a, b) => (a.posted_at < b.posted_at ? 1 : -1));
   }
 
-  function insightItem(i) {
+  function insightItem(i, moderate) {
     const author = i.author || S.anonymous;
-    return el('li', { class: 'insight', 'data-id': i.id },
+    // one click hides it from the wall and other phones during the rounds; the same button undoes it
+    const toggle = moderate && state.cafe.stage === 'rounds' ? el('button', {
+      type: 'button', class: 'secondary small moderate', 'data-moderate': i.id, 'aria-pressed': i.hidden ? 'true' : 'false',
+      'aria-label': fmt(i.hidden ? S.show_insight_named : S.hide_insight_named, { text: i.text.slice(0, 60) }),
+      onclick: (event) => send('moderate_insight', { insight_id: i.id, hidden: !i.hidden }, event.currentTarget,
+        () => Cafe.announce(i.hidden ? S.insight_shown : S.insight_hidden)),
+    }, i.hidden ? S.show_insight : S.hide_insight) : null;
+    return el('li', { class: i.hidden ? 'insight is-hidden' : 'insight', 'data-id': i.id },
       el('p', { class: 'insight-text' }, i.text),
       el('p', { class: 'insight-meta' },
         el('span', {}, i.perspective ? `${author} · ${perspective(i.perspective)}` : author),
         el('span', { class: 'resonance', 'data-resonance': i.id }, fmt(S.resonance, { n: i.resonance })),
-        i.do_not_quote ? el('span', { class: 'badge dnq' }, S.do_not_quote) : null));
+        i.do_not_quote ? el('span', { class: 'badge dnq' }, S.do_not_quote) : null,
+        i.hidden ? el('span', { class: 'badge hidden-badge' }, S.hidden_badge) : null,
+        toggle));
   }
 
   function tableCard(t) {
     const list = roundInsights(t.number);
-    const count = list.length;
+    // the count is the wall's: every insight but those hidden, do-not-quote ones included
+    const hiddenCount = list.filter((i) => i.hidden).length;
+    const count = list.length - hiddenCount;
     const latest = handovers.filter((h) => h.table === t.number).sort((a, b) => b.round - a.round)[0];
     const heading = `card-${t.number}`;
     return el('article', { class: t.quiet ? 'card table-card quiet' : 'card table-card', id: `table-${t.number}`, 'data-table': t.number, 'aria-labelledby': heading },
@@ -248,11 +259,12 @@
         t.members.length ? el('ul', {}, ...t.members.map((m) => el('li', {},
           `${personName(m)} · ${perspective(m.perspective)}`,
           m.is_host ? el('span', { class: 'badge host-badge' }, S.host) : null))) : el('p', {}, S.nobody)),
-      el('p', { class: 'count' }, count === 1 ? S.insights_one : fmt(S.insights_many, { n: count })),
+      el('p', { class: 'count' }, count === 1 ? S.insights_one : fmt(S.insights_many, { n: count }),
+        hiddenCount ? ` · ${fmt(S.hidden_count, { n: hiddenCount })}` : null),
       el('h4', { class: 'visually-hidden' }, S.insights_heading),
       // a scroll box must be reachable by keyboard, so it takes focus and names itself
-      count ? el('ul', { class: 'plain insights', tabindex: 0, 'aria-label': `${S.insights_heading}, ${fmt(S.table, { label: t.label })}` },
-        ...list.map(insightItem)) : el('p', { class: 'hint' }, S.no_insights),
+      list.length ? el('ul', { class: 'plain insights', tabindex: 0, 'aria-label': `${S.insights_heading}, ${fmt(S.table, { label: t.label })}` },
+        ...list.map((i) => insightItem(i, true))) : el('p', { class: 'hint' }, S.no_insights),
       latest ? el('div', { class: 'handover' },
         el('h4', {}, fmt(S.handover_heading, { n: latest.round }),
           latest.host ? el('span', { class: 'hint' }, ` · ${fmt(S.handover_by, { name: hostName(latest.host) })}`) : null),
@@ -492,7 +504,7 @@
           quote ? el('blockquote', {}, quote.text) : null);
       })),
       theme.top_insights.length ? el('h4', {}, S.top_insights) : null,
-      theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map(insightItem)) : null,
+      theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map((i) => insightItem(i, false))) : null,
       Object.keys(theme.perspectives || {}).length ? el('h4', {}, S.voices) : null, counts(theme.perspectives))));
     renderFeedback(harvest);
     renderAcross(harvest);

@@ -25,6 +25,7 @@
   let counterStep = null;
   let heldUntil = 0;       // the server said rate_limited: the outbox waits until then (ms)
   let heldTimer = null;
+  let editingId = null;     // the own insight being rewritten, if any
 
   const auth = { role: 'participant', code: page.code };
   if (page.participant_token) {
@@ -258,21 +259,79 @@
     const focused = document.activeElement && document.activeElement.closest('[data-id]');
     const focusedId = focused && list.contains(focused) ? focused.dataset.id : null;
     const sorted = Array.from(insights.values()).sort((a, b) => String(b.posted_at).localeCompare(String(a.posted_at)));
+    // a rewrite in progress survives the table's news arriving meanwhile
+    const editing = editingId ? document.getElementById(`edit-${editingId}`) : null;
+    const draft = editing ? { value: editing.value, focused: document.activeElement === editing } : null;
     list.replaceChildren(...sorted.map(insightNode));
+    const again = draft ? document.getElementById(`edit-${editingId}`) : null;
+    if (again) { again.value = draft.value; if (draft.focused) again.focus(); }
     $('no-insights').hidden = sorted.length > 0 || outbox.length > 0 || inHarvest();
-    if (focusedId) {
+    if (focusedId && !editingId) {
       const again = list.querySelector(`[data-id="${CSS.escape(focusedId)}"] button`);
       if (again) again.focus();
     }
   }
 
+  /* One's own insight may be rewritten or taken back while its round runs (the server says the same). */
+  function mayCorrect(insight) {
+    return Boolean(insight.mine && state && state.cafe.stage === 'rounds' && insight.round === state.cafe.round
+      && ['running', 'paused'].includes(state.cafe.status) && !(state.me && state.me.left));
+  }
+
+  function correctButtons(insight) {
+    if (!mayCorrect(insight)) return null;
+    return el('p', { class: 'actions correct' },
+      el('button', { type: 'button', class: 'secondary small', 'data-edit': insight.id,
+        'aria-label': fill(S.edit_named, { text: insight.text.slice(0, 60) }), text: S.edit,
+        onclick: () => { editingId = insight.id; renderInsights(); const box = document.getElementById(`edit-${insight.id}`); if (box) box.focus(); } }),
+      el('button', { type: 'button', class: 'secondary small', 'data-withdraw': insight.id,
+        'aria-label': fill(S.withdraw_named, { text: insight.text.slice(0, 60) }), text: S.withdraw,
+        onclick: () => withdraw(insight) }));
+  }
+
+  function editForm(insight) {
+    const box = el('textarea', { id: `edit-${insight.id}`, rows: 3, maxlength: 500 });
+    box.value = insight.text;
+    const error = el('p', { class: 'error', role: 'alert' });
+    const form = el('form', { class: 'edit-insight', novalidate: true },
+      el('label', { for: box.id, text: S.edit_label }), box, error,
+      el('div', { class: 'actions' },
+        el('button', { type: 'submit', text: S.save_edit }),
+        el('button', { type: 'button', class: 'secondary', text: S.cancel, onclick: () => { editingId = null; renderInsights(); } })));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = box.value.trim();
+      if (!text) { error.textContent = S.empty_insight; box.focus(); return; }
+      conn.send('edit_insight', { insight_id: insight.id, text }, (reply) => {
+        if (!reply.ok) { error.textContent = reply.message; return; }
+        editingId = null;
+        insights.set(insight.id, { ...insight, ...reply.insight, mine: true });
+        renderInsights();
+        say(S.ann_edited);
+      });
+    });
+    return el('li', { class: 'insight card mine editing', 'data-id': insight.id }, form);
+  }
+
+  function withdraw(insight) {
+    if (!window.confirm(S.confirm_withdraw)) return;
+    conn.send('withdraw_insight', { insight_id: insight.id }, (reply) => {
+      if (!reply.ok) { say(reply.message); return; }
+      insights.delete(insight.id);
+      renderInsights();
+      say(S.ann_withdrawn);
+    });
+  }
+
   function insightNode(insight) {
+    if (insight.id === editingId && mayCorrect(insight)) return editForm(insight);
     const pressed = resonated.has(insight.id);
     const meta = el('p', { class: 'meta' },
       insight.mine ? el('span', { class: 'tag you', text: S.you }) : null,
       el('span', { class: 'author', text: insight.author || S.anonymous }),
       insight.perspective ? el('span', { class: 'perspective', text: perspectiveLabel(insight.perspective) }) : null,
-      insight.do_not_quote && insight.mine ? el('span', { class: 'tag', text: S.not_quoted }) : null);
+      insight.do_not_quote && insight.mine ? el('span', { class: 'tag', text: S.not_quoted }) : null,
+      insight.hidden ? el('span', { class: 'tag hidden-tag', text: S.hidden_by_facilitator }) : null);
     const button = el('button', {
       // aria-disabled rather than disabled keeps keyboard focus on the button after pressing it.
       type: 'button', class: 'resonate', 'aria-pressed': pressed ? 'true' : 'false', 'aria-disabled': pressed ? 'true' : null,
@@ -285,7 +344,7 @@
         el('p', { class: 'insight-text kept-private', text: S.kept_private }));
     }
     return el('li', { class: `insight card${insight.mine ? ' mine' : ''}`, 'data-id': insight.id },
-      el('p', { class: 'insight-text', text: insight.text }), meta, button);
+      el('p', { class: 'insight-text', text: insight.text }), meta, button, insight.mine ? correctButtons(insight) : null);
   }
 
   function resonate(id) {
