@@ -10,7 +10,7 @@ from sqlalchemy import select
 from cafe.db import transaction
 from cafe.domain.textclean import clean
 from cafe.models import InsightRow, ResonanceRow
-from test_sockets import Room, drain, names, received, stored
+from test_sockets import Room, drain, names, stored
 
 
 def new_id() -> str:
