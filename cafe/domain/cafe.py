@@ -40,6 +40,16 @@ def joins_close_at(created_at: datetime, joins_until: datetime | None) -> dateti
     return joins_until if joins_until is not None else created_at + JOIN_WINDOW
 
 
+# How long a nudge is news: the wall and the phones show it this long after it was sent, so someone
+# who joins later never reads an old "please wrap up" as meant for now.
+NUDGE_LIFETIME = timedelta(minutes=5)
+
+
+def nudge_expires_at(sent_at: datetime) -> datetime:
+    """When a nudge stops being shown (derived from its stored time, so nothing else is stored)."""
+    return sent_at + NUDGE_LIFETIME
+
+
 def may_join(created_at: datetime, joins_until: datetime | None, now: datetime) -> bool:
     """Whether a new person may join now (people who joined before keep their phone either way)."""
     return now < joins_close_at(created_at, joins_until)

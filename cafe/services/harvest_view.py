@@ -31,7 +31,7 @@ def readable(row: InsightRow, reader: Reader, hidden: Collection[str] = ()) -> b
 def withhold(payload: Mapping[str, Any]) -> dict[str, Any]:
     """An <insight> without its words or who wrote it: other phones learn that a note was
     added (so the table's count is right), not what it says."""
-    return {**payload, "text": None, "author": None, "perspective": None, "private": True}
+    return {**payload, "text": None, "author": None, "author_id": None, "perspective": None, "private": True}
 
 
 def visible(row: InsightRow, reader: Reader, hidden: Collection[str] = ()) -> bool:

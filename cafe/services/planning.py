@@ -20,6 +20,7 @@ from cafe.domain.planner import Participant, RotationError, RotationRequest, Tab
 from cafe.domain.rotation_metrics import plan_metrics
 from cafe.errors import Conflict, Invalid
 from cafe.models import CafeRow, PlanDraftRow, SeatRow
+from cafe.services import printing
 
 Rounds = dict[int, dict[int, int]]  # round -> {participant id -> table}
 Themes = dict[int, dict[int, str]]  # round -> {table -> theme name}
@@ -202,7 +203,7 @@ def swap(session: Session, cafe: CafeRow, version: int, round_no: int, first: in
     hosts = {pid: number for number, pid in store.hosts(session, cafe).items()}
     stayers = store.stayer_ids(session, cafe)
     for pid in (first, second):
-        who = store.participant(session, cafe, pid).name or _("Guest %(id)s", id=pid)
+        who = printing.person_label(store.participant(session, cafe, pid).name, pid)
         if pid in hosts:
             raise Conflict(_("%(who)s hosts table %(table)s and stays there every round.",
                              who=who, table=presenters.table_label(hosts[pid])))

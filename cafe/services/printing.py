@@ -11,8 +11,8 @@ from cafe.models import CafeRow
 
 
 def person_label(name: str | None, participant_id: int) -> str:
-    """A name, or a short label that names nobody."""
-    return name or _("Guest %(id)s", id=participant_id)
+    """A name, or the label every screen gives an anonymous person."""
+    return name or _("Anonymous #%(id)s", id=participant_id)
 
 
 def sheet_data(session: Session, cafe: CafeRow) -> dict[str, Any]:

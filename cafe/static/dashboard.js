@@ -223,7 +223,7 @@
   }
 
   function insightItem(i, moderate) {
-    const author = i.author || S.anonymous;
+    const author = i.author || (i.author_id ? fmt(S.anonymous_n, { id: i.author_id }) : S.anonymous);
     // one click hides it from the wall and other phones during the rounds; the same button undoes it
     const toggle = moderate && state.cafe.stage === 'rounds' ? el('button', {
       type: 'button', class: 'secondary small moderate', 'data-moderate': i.id, 'aria-pressed': i.hidden ? 'true' : 'false',

@@ -77,3 +77,39 @@ def test_the_author_edits_and_takes_back_an_insight_and_every_screen_follows(mak
     expect(author.locator("[data-timer]")).to_have_attribute("data-status", "ended")
     expect(author.locator("[data-insights] li.insight").filter(has_text="Said for the record")
            .get_by_role("button", name=re.compile("^Edit"))).to_have_count(0)
+
+
+def test_the_phone_says_what_the_person_does_and_an_old_nudge_stays_hidden(make_context, cafe):
+    context = make_context("phone")
+    stayer = context.new_page()
+    stayer.goto(f"/j/{cafe.code}")
+    stayer.get_by_label("Your name").fill("Sam")
+    stayer.get_by_label("I'd rather stay at one table").check()
+    stayer.get_by_role("button", name="Join the café").click()
+    expect(stayer).to_have_url(re.compile(rf"/p/{cafe.code}$"))
+    others = [join(make_context("phone"), cafe.code, name, "") for name in ("Amal", "Bea", "Chen")]
+    # before round 1 nothing later is planned, and it is certainly not the last round
+    expect(stayer.locator("[data-next]")).to_have_text("Your next tables are shown once round 1 starts.")
+    cafe.do("start_round")
+    state = cafe.do("sync")["state"]
+    sam = next(p for p in state["participants"] if p["name"] == "Sam")
+    if sam["is_host"]:  # the one who ticked "stay" is not necessarily the host: make sure here
+        cafe.do("set_host", {"table": sam["table"], "participant_id": None})
+    label = next(t["label"] for t in state["tables"] if t["number"] == sam["table"])
+    expect(stayer.locator("[data-next]")).to_have_text(f"You stay at Table {label}")
+    cafe.do("end_round")
+    expect(stayer.locator("[data-go-now-text]")).to_have_text(f"Round 1 is over. You stay at Table {label}: a new group joins you.")
+    expect(stayer.locator("[data-go-now-text]")).not_to_contain_text("host")
+
+    cafe.do("nudge", {"text": "Please find your next table"})
+    phone = others[0]
+    expect(phone.locator("[data-nudge]")).to_contain_text("Please find your next table")
+    phone.get_by_role("button", name="Hide this message").click()
+    expect(phone.locator("[data-nudge]")).to_have_text("")
+    phone.reload()
+    expect(phone.locator("[data-connection]")).to_have_attribute("data-state", "online")
+    expect(phone.locator("[data-go-now]")).to_be_visible()  # the state has been drawn
+    expect(phone.locator("[data-nudge]")).to_have_text("")
+    # another phone that did not hide it still shows it, within its lifetime
+    others[1].reload()
+    expect(others[1].locator("[data-nudge]")).to_contain_text("Please find your next table")
