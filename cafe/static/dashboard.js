@@ -79,6 +79,7 @@
     renderRound(next.cafe);
     renderMoves();
     renderTables();
+    renderHandovers();
     renderPeople();
     renderJoining(next.cafe.joining);
     renderHarvest(next.harvest);
@@ -329,6 +330,27 @@
     handovers = handovers.filter((h) => !(h.table === handover.table && h.round === handover.round));
     handovers.push(handover);
     rerenderTable(handover.table);
+    renderHandovers();
+  }
+
+  /* Every table's hand-over of the round in one place: written (its lines) or not yet. Between
+     rounds it is the last round's, which the newcomers are reading now. */
+  function renderHandovers() {
+    if (!state) return;
+    const { cafe } = state;
+    const round = cafe.status === 'ready' && cafe.round > 1 ? cafe.round - 1 : cafe.round;
+    const list = $('handovers-list');
+    $('handovers-panel').hidden = cafe.stage !== 'rounds';
+    if (!state.tables.length) { list.replaceChildren(el('li', { class: 'hint' }, S.handovers_none)); return; }
+    const mine = handovers.filter((h) => h.round === round);
+    $('handovers-count').textContent = fmt(S.handovers_round, { n: round, written: mine.length, tables: state.tables.length });
+    list.replaceChildren(...state.tables.map((t) => {
+      const h = mine.find((x) => x.table === t.number);
+      return el('li', { class: h ? 'handover-row written' : 'handover-row', 'data-handover-table': t.number },
+        el('p', { class: 'handover-table' }, el('strong', {}, fmt(S.table, { label: t.label })),
+          h && h.host ? ` · ${hostName(h.host)}` : '', h ? null : el('span', { class: 'hint' }, ` · ${S.handover_missing}`)),
+        h ? el('ul', {}, ...h.bullets.map((b) => el('li', {}, b))) : null);
+    }));
   }
 
   /* ---- people ---- */
@@ -346,8 +368,6 @@
         el('span', { class: 'hint' }, ` · ${perspective(p.perspective)}`),
         p.is_host ? el('span', { class: 'badge host-badge' }, fmt(S.host_of, { label })) : null),
       el('div', { class: 'person-actions' },
-        el('button', { type: 'button', class: 'secondary', 'data-left': p.id }, S.mark_left,
-          el('span', { class: 'visually-hidden' }, ` ${personName(p)}`)),
         el('label', { for: selectId, class: 'visually-hidden' }, fmt(S.move_to, { name: personName(p) })),
         select,
         el('button', { type: 'button', class: 'secondary', 'data-move': p.id }, S.move,
@@ -356,7 +376,9 @@
           ? el('button', { type: 'button', class: 'secondary', 'data-unhost': p.table }, S.remove_host,
             el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))
           : el('button', { type: 'button', class: 'secondary', 'data-host': p.id }, S.make_host,
-            el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))));
+            el('span', { class: 'visually-hidden' }, ` ${personName(p)}`)),
+        el('button', { type: 'button', class: 'secondary', 'data-left': p.id }, S.mark_left,
+          el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))));
   }
 
   /* ---- joining: the code seats new people until the facilitator closes it (or it lapses) ---- */

@@ -113,3 +113,43 @@ def test_the_phone_says_what_the_person_does_and_an_old_nudge_stays_hidden(make_
     # another phone that did not hide it still shows it, within its lifetime
     others[1].reload()
     expect(others[1].locator("[data-nudge]")).to_contain_text("Please find your next table")
+
+
+FITS = """() => {
+  const out = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > window.innerWidth) out.push(`page ${page.scrollWidth} > ${window.innerWidth}`);
+  for (const box of document.querySelectorAll('.dash-side .card, #people')) {
+    if (box.scrollWidth > box.clientWidth + 1) out.push(`${box.id || box.className} scrolls sideways`);
+    const edge = box.getBoundingClientRect().right;
+    for (const control of box.querySelectorAll('button, select, a.button')) {
+      const r = control.getBoundingClientRect();
+      if (r.width && r.right > edge + 1) out.push(`${control.textContent.trim()} ends at ${r.right} > ${edge}`);
+    }
+  }
+  return out;
+}"""
+
+
+def test_the_dashboard_fits_1366_by_768_and_shows_the_rounds_hand_overs_in_one_place(make_context, cafe, browser, live_server):
+    phones = [join(make_context("phone"), cafe.code, name, "") for name in ("Amal Abdelrahman-Whitfield", "Bea", "Chen", "Dev")]
+    cafe.do("start_round")
+    laptop = browser.new_context(base_url=live_server.base_url, viewport={"width": 1366, "height": 768})
+    try:
+        dash = laptop.new_page()
+        dash.goto(cafe.dashboard)
+        expect(dash.locator("#people li.person")).to_have_count(4)
+        assert dash.evaluate(FITS) == []
+        panel = dash.locator("#handovers-panel")
+        expect(panel).to_be_visible()
+        expect(dash.locator("#handovers-count")).to_contain_text("Round 1: 0 of")
+        cafe.do("end_round")
+        host = next(p for p in phones if p.locator("[data-host]").is_visible())
+        host.get_by_label("Line 1").fill("Peers keep advocates going")
+        host.get_by_role("button", name="Save hand-over").click()
+        expect(panel.locator(".handover-row.written")).to_have_count(1)
+        expect(panel.locator(".handover-row.written")).to_contain_text("Peers keep advocates going")
+        expect(dash.locator("#handovers-count")).to_contain_text("Round 1: 1 of")
+        assert dash.evaluate(FITS) == []
+    finally:
+        laptop.close()
