@@ -19,7 +19,7 @@ from cafe.domain.privacy import Reader, is_private_label, may_read
 from cafe.models import InsightRow, ParticipantRow
 from cafe.services import Broadcast
 
-__all__ = ["Reader", "insight", "insight_posted", "is_private_label", "label", "public_record", "quotable_texts",
+__all__ = ["Reader", "anonymised", "insight", "insight_posted", "is_private_label", "label", "public_record", "quotable_texts",
            "readable", "visible", "withhold"]
 
 
@@ -77,6 +77,25 @@ def label(stored: str, count: int) -> str:
     if is_private_label(stored):
         return ngettext("%(num)d note kept private", "%(num)d notes kept private", count)
     return stored
+
+
+def anonymised(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The export record with nobody's name: every person (participants, authors, hosts) becomes
+    anonymous, while perspectives, ids, counts and words stay, so every figure is the same."""
+    def scrub(value: Any) -> Any:
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {k: scrub(v) for k, v in value.items()}
+        if "author" in out:
+            out["author"] = None
+        if "name" in out and "perspective" in out:  # a person: {"id", "name", "perspective", ...}
+            out["name"] = None
+        return out
+
+    # the café's plan (themes have names too) is not about people: keep it as it is
+    return {k: (v if k in ("plan", "cafe") else scrub(v)) for k, v in data.items()}
 
 
 def public_record(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -150,7 +150,7 @@ def add_person(db, cafe, data: Any):
     data = check.payload(data, {"name", "perspective", "stays"})
     name = check.text(data, "name", max_len=check.MAX_PERSON_NAME, required=False)
     perspective = check.text(data, "perspective", max_len=32, required=False)
-    person, _token = cafes.join(db, cafe, name, perspective, now(), stays=check.flag(data, "stays"))
+    person, _token = cafes.join(db, cafe, name, perspective, now(), stays=check.flag(data, "stays"), phone=False)
     reason = "seating_changed" if seating.has_started(cafe) else "participant_joined"
     audience = ("cafe", cafe.id) if reason == "seating_changed" else ("facilitator", cafe.id)
     table = store.seat_of(db, cafe, person.id, cafe.round)

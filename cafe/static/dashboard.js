@@ -69,6 +69,15 @@
     });
   }
 
+  /* ---- exports: one switch names nobody in every export (the server does the work) ---- */
+  $('anonymise-exports').addEventListener('change', (event) => {
+    for (const link of document.querySelectorAll('a[data-export]')) {
+      const url = new URL(link.href, window.location.href);
+      if (event.target.checked) url.searchParams.set('anonymise', '1'); else url.searchParams.delete('anonymise');
+      link.href = url.pathname + url.search;
+    }
+  });
+
   /* ---- full state ---- */
   function render(next) {
     state = next;

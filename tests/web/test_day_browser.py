@@ -153,3 +153,25 @@ def test_the_dashboard_fits_1366_by_768_and_shows_the_rounds_hand_overs_in_one_p
         assert dash.evaluate(FITS) == []
     finally:
         laptop.close()
+
+
+def test_the_dashboards_anonymise_switch_makes_every_export_name_nobody(make_context, cafe):
+    phone = join(make_context("phone"), cafe.code, "Zelda Quist", "lived_experience")
+    cafe.do("start_round")
+    post(phone, "Pay people for their time")
+    laptop = make_context("laptop").new_page()
+    laptop.goto(cafe.dashboard)
+    links = laptop.locator("#exports a[data-export]")
+    expect(links).to_have_count(6)
+    laptop.get_by_label("Anonymise names").check()
+    for n in range(6):
+        expect(links.nth(n)).to_have_attribute("href", re.compile(r"\?anonymise=1$"))
+    with laptop.expect_download() as info:
+        laptop.locator(".exports").get_by_role("link", name="Insights (CSV spreadsheet)").click()
+    saved = info.value
+    assert saved.suggested_filename.endswith("-anonymised.csv")
+    with open(saved.path(), encoding="utf-8-sig") as handle:
+        text = handle.read()
+    assert "Zelda" not in text and "Pay people for their time" in text and "lived_experience" in text
+    laptop.get_by_label("Anonymise names").uncheck()
+    expect(links.first).not_to_have_attribute("href", re.compile("anonymise"))
