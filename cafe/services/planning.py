@@ -115,7 +115,7 @@ def quality(session: Session, cafe: CafeRow, future: Rounds, themes: Themes | No
     played = store.seats_by_round(session, cafe)
     rounds = [_as_tables(plan, r, played.get(r, {}) if r <= cafe.round else future.get(r, {}), tables, hosts)
               for r in range(1, plan.rounds + 1)]
-    return plan_metrics(rounds, people)
+    return plan_metrics(rounds, people, themes_move=plan.theme_mode == "rotate")
 
 
 def basis(session: Session, cafe: CafeRow) -> str:
