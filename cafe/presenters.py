@@ -84,14 +84,19 @@ def cafe(row: CafeRow, plan: Plan, remaining: float, now: datetime, join_url: st
         "handover_lead_s": plan.handover_minutes * 60,
         "host_cue": list(plan.host_cue),
         # only a nudge still news: a phone opened later never shows an old one
-        "last_nudge": nudge_payload(nudge) if nudge and now < nudge_expires_at(utc(nudge.at)) else None,
+        "last_nudge": nudge_payload(nudge) if nudge and now < nudge_expires_at(_sent_at(nudge)) else None,
         "joining": _joining(row, now),
     }
 
 
+def _sent_at(row: NudgeRow) -> datetime:
+    """When a nudge was sent, as an aware time (SQLite hands it back naive)."""
+    return utc(row.at) or row.at
+
+
 def nudge_payload(row: NudgeRow) -> dict[str, Any]:
     """A nudge with the moment screens stop showing it."""
-    at = utc(row.at)
+    at = _sent_at(row)
     return {"text": row.text, "at": at.isoformat(), "expires_at": nudge_expires_at(at).isoformat()}
 
 
