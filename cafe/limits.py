@@ -17,6 +17,9 @@ from cafe.errors import RateLimited
 # which per-participant bucket an event spends from (others: LIMIT_PARTICIPANT_OTHER)
 PARTICIPANT_EVENTS = {
     "post_insight": "LIMIT_POST_INSIGHT",
+    # correcting an insight costs what posting one does: an edit loop is a post flood
+    "edit_insight": "LIMIT_POST_INSIGHT",
+    "withdraw_insight": "LIMIT_POST_INSIGHT",
     "resonate": "LIMIT_RESONATE",
     "harvest_feedback": "LIMIT_HARVEST_FEEDBACK",
 }

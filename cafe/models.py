@@ -80,6 +80,8 @@ class InsightRow(Base):
     text: Mapped[str] = mapped_column(Text)
     do_not_quote: Mapped[bool] = mapped_column(Boolean, default=False)
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # When the facilitator hid it during the rounds (None: shown); it stays in the record, marked.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ResonanceRow(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from cafe.domain.cafe import joins_close_at
+from cafe.domain.cafe import joins_close_at, nudge_expires_at
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, TableRow
 from cafe.store import utc
@@ -41,6 +41,8 @@ def insight(row: InsightRow, author: ParticipantRow | None, resonance: int, mine
         "theme": row.theme,
         "text": row.text,
         "author": author.name if author else None,
+        # every screen names an anonymous author the same way, "Anonymous #<author_id>"
+        "author_id": author.id if author else None,
         "perspective": author.perspective if author else None,
         "resonance": resonance,
         "do_not_quote": row.do_not_quote,
@@ -81,9 +83,21 @@ def cafe(row: CafeRow, plan: Plan, remaining: float, now: datetime, join_url: st
         "theme_mode": plan.theme_mode,
         "handover_lead_s": plan.handover_minutes * 60,
         "host_cue": list(plan.host_cue),
-        "last_nudge": {"text": nudge.text, "at": iso(nudge.at)} if nudge else None,
+        # only a nudge still news: a phone opened later never shows an old one
+        "last_nudge": nudge_payload(nudge) if nudge and now < nudge_expires_at(_sent_at(nudge)) else None,
         "joining": _joining(row, now),
     }
+
+
+def _sent_at(row: NudgeRow) -> datetime:
+    """When a nudge was sent, as an aware time (SQLite hands it back naive)."""
+    return utc(row.at) or row.at
+
+
+def nudge_payload(row: NudgeRow) -> dict[str, Any]:
+    """A nudge with the moment screens stop showing it."""
+    at = _sent_at(row)
+    return {"text": row.text, "at": at.isoformat(), "expires_at": nudge_expires_at(at).isoformat()}
 
 
 def _joining(row: CafeRow, now: datetime) -> dict[str, Any]:

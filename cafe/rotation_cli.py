@@ -120,7 +120,7 @@ def plan_json(request: RotationRequest) -> dict[str, Any]:
     return {
         "rounds": [[{"table": t.table, "theme": t.theme, "host": t.host, "members": list(t.members)} for t in tables]
                    for tables in rounds],
-        "metrics": plan_metrics(rounds, request.participants),
+        "metrics": plan_metrics(rounds, request.participants, themes_move=request.theme_mode == "rotate"),
     }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import replace
 from collections import defaultdict
 from collections.abc import Mapping
@@ -41,6 +42,21 @@ def utc(value: datetime | None) -> datetime | None:
 def token_hash(token: str) -> str:
     """Secrets are stored hashed: a copied database does not hand out host links."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# The stored "token hash" of someone the facilitator added without a phone: not hexadecimal, so no
+# token ever hashes to it (nobody can sign in as them) and the printable sheet knows who needs paper.
+PAPER = "paper:"
+
+
+def paper_token_hash() -> str:
+    """A unique stored token for a person without a phone."""
+    return PAPER + secrets.token_hex(26)
+
+
+def has_phone(row: ParticipantRow) -> bool:
+    """Whether this person joined with a phone (rather than being added by the facilitator)."""
+    return not row.token_hash.startswith(PAPER)
 
 
 def cafe_by_code(session: Session, code: str) -> CafeRow:

@@ -40,6 +40,16 @@ def joins_close_at(created_at: datetime, joins_until: datetime | None) -> dateti
     return joins_until if joins_until is not None else created_at + JOIN_WINDOW
 
 
+# How long a nudge is news: the wall and the phones show it this long after it was sent, so someone
+# who joins later never reads an old "please wrap up" as meant for now.
+NUDGE_LIFETIME = timedelta(minutes=5)
+
+
+def nudge_expires_at(sent_at: datetime) -> datetime:
+    """When a nudge stops being shown (derived from its stored time, so nothing else is stored)."""
+    return sent_at + NUDGE_LIFETIME
+
+
 def may_join(created_at: datetime, joins_until: datetime | None, now: datetime) -> bool:
     """Whether a new person may join now (people who joined before keep their phone either way)."""
     return now < joins_close_at(created_at, joins_until)
@@ -137,6 +147,17 @@ class Cafe:
         if author_id == person.id:
             raise Refused("own_insight")
 
+    def ensure_may_correct(self, person: Person, author_id: int, insight_round: int) -> None:
+        """An author edits or withdraws their own insight while its round is open (under way, not
+        ended): once the round is over, what the table heard is the record."""
+        self._ensure_present(person)
+        if author_id != person.id:
+            raise Refused("not_your_insight", code="forbidden")
+        if not self.in_rounds:
+            raise Refused("rounds_over")
+        if insight_round != self.round or not self.round_is_live:
+            raise Refused("round_closed")
+
     def ensure_may_submit_handover(self, person: Person) -> int:
         """The table whose hand-over this host writes, during the rounds only."""
         self._ensure_present(person)
@@ -173,6 +194,12 @@ class Cafe:
             raise Refused("harvest_started")
         if self.round < self.rounds or self.status is RoundStatus.READY:
             raise Refused("harvest_too_early")
+
+    def ensure_may_moderate(self) -> None:
+        """The facilitator hides (or shows again) an insight during the rounds; in the harvest the
+        studio's hide does it."""
+        if not self.in_rounds:
+            raise Refused("rounds_over")
 
     def ensure_may_curate(self) -> None:
         """The harvest's themes are edited once it exists."""

@@ -6,7 +6,7 @@ sub-theme or in the hidden set; no sub-theme is empty; a quote is always a shown
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -119,6 +119,16 @@ def reconcile(state: Curation, insights: Sequence[HarvestInsight]) -> Curation:
             subs[best] = replace(subs[best], insight_ids=subs[best].insight_ids + (item.id,))
             bags[best] |= words
     return _tidy(replace(state, hidden=hidden, next_id=next_id), subs, by_id)
+
+
+def with_hidden(state: Curation, ids: Collection[str]) -> Curation:
+    """The state with these insights hidden as well (hidden during the rounds, before any curation):
+    they leave their sub-themes, and showing one again puts it in "Unsorted"."""
+    extra = {i: None for i in ids if i not in state.hidden}
+    if not extra:
+        return state
+    subs = tuple(s for s in (_without(s, set(extra)) for s in state.subthemes) if s.insight_ids)
+    return replace(state, subthemes=subs, hidden={**state.hidden, **extra})
 
 
 def apply(state: Curation, op: Op, insights: Sequence[HarvestInsight], regroup: Regroup) -> Curation:

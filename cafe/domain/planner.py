@@ -244,7 +244,33 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
         best = min(runs, key=lambda schedule: (schedule.theme_cost, schedule.cost))
         relabel(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
         even_out(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
+        if best.themes_movable:
+            spare_hosts(best)
     return _tables(request, everyone, past, past_themes, best)
+
+
+def spare_hosts(schedule: Schedule) -> None:
+    """Where a host's (or stayer's) table hears a theme again, give that table another table's
+    theme in that round if no traveller then meets a theme again: a theme swap moves nobody, so
+    encounters, perspectives and stays are untouched. Repeats that would cost travellers stay
+    (the search ranks travellers first) and are counted in host_theme_repeats."""
+    improved = True
+    while improved and schedule.host_theme_cost:
+        improved = False
+        for p in [p for p in range(schedule.people) if schedule.fixed[p] and schedule.theme_of[p]]:
+            for r, seats in enumerate(schedule.seat):
+                a = seats[p]
+                if a < 0 or not schedule.theme_of[p]:
+                    continue
+                for b in range(schedule.tables):
+                    if b == a:
+                        continue
+                    before = (schedule.theme_cost, schedule.host_theme_cost)
+                    schedule.theme_swap(r, a, b)
+                    if schedule.theme_cost <= before[0] and schedule.host_theme_cost < before[1]:
+                        improved = True
+                        break
+                    schedule.theme_swap(r, a, b)  # its own undo
 
 
 def _tables(request: RotationRequest, everyone: list[Participant], past, past_themes, schedule: Schedule) -> list[list[TableSeating]]:

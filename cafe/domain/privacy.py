@@ -3,7 +3,8 @@
 An insight or a "something is missing" note marked do-not-quote counts in every figure (sizes,
 voice balance, resonance, feedback counts) and its words reach the facilitator and its author,
 nothing else: no label, quote, wall, other phone or report. An insight the facilitator hid
-while curating is shown nowhere in the harvest. Every screen and export asks this module,
+(during a round, or while curating) is shown nowhere but to the facilitator and its author, who
+sees it marked hidden: the same `hidden` set decides it for every screen and export. Every screen and export asks this module,
 through the harvest read model (cafe/services/harvest_view.py), instead of deciding again.
 """
 from __future__ import annotations

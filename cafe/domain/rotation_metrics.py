@@ -4,6 +4,10 @@
   (a pair together in c rounds counts c - 1).
 - theme_repeats: how many times a traveller (neither host nor stayer) meets a theme again
   while a theme they have not seen is on offer somewhere in that round.
+- host_theme_repeats: the same for hosts and people who stay at one table, when themes rotate:
+  they sit still, so their table's theme coming round again is them hearing it again (a re-plan
+  that moves themes between tables can do that; with fixed themes a table keeps its theme by
+  design and nothing is counted).
 - max_size_gap: the largest difference between the biggest and smallest table of a round.
 - perspective_spread: for every round, perspective and table, how far the table's count of
   people with that perspective lies outside its even share: with n of them seated in the round
@@ -26,13 +30,15 @@ from itertools import combinations
 from cafe.domain.planner import Participant, TableSeating
 
 
-def plan_metrics(rounds: Sequence[Sequence[TableSeating]], participants: Sequence[Participant]) -> dict[str, int]:
-    """Every quality figure of a plan (rounds of tables, as the planner returns them)."""
+def plan_metrics(rounds: Sequence[Sequence[TableSeating]], participants: Sequence[Participant],
+                 themes_move: bool = True) -> dict[str, int]:
+    """Every quality figure of a plan (rounds of tables, as the planner returns them); `themes_move`
+    is False for a café whose tables keep their theme (theme_mode "fixed")."""
     people = {p.id: p for p in participants}
     together: Counter[frozenset[Hashable]] = Counter()
     seen: dict[Hashable, set[str]] = {pid: set() for pid in people}
     last: dict[Hashable, int] = {}
-    figures = dict(repeat_encounters=0, theme_repeats=0, max_size_gap=0, perspective_spread=0,
+    figures = dict(repeat_encounters=0, theme_repeats=0, host_theme_repeats=0, max_size_gap=0, perspective_spread=0,
                    perspective_clustered=0, perspective_missing=0, moves_of_stayers=0, travellers_staying=0)
     for tables in rounds:
         sizes = [len(t.members) for t in tables]
@@ -52,9 +58,9 @@ def plan_metrics(rounds: Sequence[Sequence[TableSeating]], participants: Sequenc
                 if pid in last and last[pid] == table.table and not person.fixed:
                     figures["travellers_staying"] += 1
                 last[pid] = table.table
-                if table.theme is not None and not person.fixed:
+                if table.theme is not None and (themes_move or not person.fixed):
                     if table.theme in seen[pid] and not offered <= seen[pid]:
-                        figures["theme_repeats"] += 1
+                        figures["host_theme_repeats" if person.fixed else "theme_repeats"] += 1
                     seen[pid].add(table.theme)
         for name, value in perspective_figures(tables, people).items():
             figures[name] += value

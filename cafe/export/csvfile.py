@@ -6,12 +6,13 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-from cafe.export.across import hosts, host_name
+from cafe.export.across import hosts
 from cafe.export.report import hidden_ids
 
-COLUMNS = ("cafe", "round", "table", "theme", "host", "perspective", "author", "resonance", "posted_at", "text")
-NOT_QUOTED = "(not quoted at the author's request)"
-HIDDEN = "(hidden by the facilitator)"
+# An empty cell is empty (no "anonymous" or "(hidden)" text to filter out in a spreadsheet): why a
+# text is missing is in its own columns, do_not_quote and hidden.
+COLUMNS = ("cafe", "round", "table", "theme", "host", "perspective", "author", "resonance", "posted_at", "text",
+           "do_not_quote", "hidden")
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,7 +25,8 @@ def cell(value: Any) -> Any:
 
 
 def render_csv(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
-    """CSV text; perspectives stay as keys, the host of the table in that round is named like authors; a do_not_quote or hidden insight's text is withheld (its row still counts)."""
+    """CSV text; perspectives stay as keys, the host of the table in that round is named like authors
+    (empty when anonymous); a do_not_quote or hidden insight's text is empty (its row still counts)."""
     del labels  # CSV keeps the stable keys so it can be analysed and joined on
     code = data.get("cafe", {}).get("code", "")
     tables = {t["number"]: t["label"] for t in data.get("tables", [])}
@@ -43,12 +45,14 @@ def render_csv(data: Mapping[str, Any], labels: Mapping[str, str] | None = None)
             insight.get("round"),
             tables.get(insight.get("table"), insight.get("table")),
             insight.get("theme", ""),
-            host_name(people.get(host, {})) if host is not None else "",
+            (people.get(host, {}).get("name") or "") if host is not None else "",
             person.get("perspective") or "",
-            person.get("name") or "anonymous",
+            person.get("name") or "",
             insight.get("resonance", 0),
-            insight.get("posted_at", ""),
-            NOT_QUOTED if insight.get("do_not_quote") else HIDDEN if insight.get("id") in hidden else insight.get("text", ""),
+            insight.get("posted_at") or "",
+            "" if insight.get("do_not_quote") or insight.get("id") in hidden else insight.get("text") or "",
+            "true" if insight.get("do_not_quote") else "false",
+            "true" if insight.get("id") in hidden else "false",
         )
         writer.writerow([cell(value) for value in row])
     return out.getvalue()

@@ -13,7 +13,8 @@ from typing import Any
 @dataclass(frozen=True)
 class Broadcast:
     """Something to emit after the transaction commits. `audience` is one of
-    ("cafe", cafe_id), ("staff", cafe_id) or ("table", cafe_id, round, table)."""
+    ("cafe", cafe_id), ("staff", cafe_id), ("facilitator", cafe_id), ("wall", cafe_id) or
+    ("table", cafe_id, round, table)."""
 
     event: str
     payload: Any

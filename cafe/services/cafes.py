@@ -52,10 +52,11 @@ def create_cafe(session: Session, plan: Plan, now: datetime) -> tuple[CafeRow, s
 
 
 def join(
-    session: Session, cafe: CafeRow, name: str, perspective: str, now: datetime, stays: bool = False
+    session: Session, cafe: CafeRow, name: str, perspective: str, now: datetime, stays: bool = False,
+    phone: bool = True,
 ) -> tuple[ParticipantRow, str]:
-    """Add a person (name and perspective optional; `stays`: prefers not to move) and seat them;
-    returns the phone's token."""
+    """Add a person (name and perspective optional; `stays`: prefers not to move; `phone`: False for
+    someone the facilitator adds, who follows the printed sheet) and seat them; returns the phone's token."""
     with rules.obeyed():
         rules_of_cafe.ensure_may_join(store.utc(cafe.created_at), store.utc(cafe.joins_until), now)
     # The join form and add_person both land here: the name is cleaned like every other text.
@@ -66,7 +67,7 @@ def join(
         raise Invalid(_("Unknown perspective."))
     token = secrets.token_urlsafe(24)
     person = ParticipantRow(
-        cafe_id=cafe.id, token_hash=store.token_hash(token), name=name or None, perspective=perspective or None, joined_at=now
+        cafe_id=cafe.id, token_hash=store.token_hash(token) if phone else store.paper_token_hash(), name=name or None, perspective=perspective or None, joined_at=now
     )
     session.add(person)
     session.flush()

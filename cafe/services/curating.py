@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cafe.domain import curation
 from cafe.errors import CafeError, Conflict, Invalid, NotFound
-from cafe.models import CafeRow, HarvestCurationRow
+from cafe.models import CafeRow, HarvestCurationRow, InsightRow
 from cafe.services import Broadcast, rules
 
 if TYPE_CHECKING:
@@ -31,9 +31,15 @@ def versions(session: Session, cafe: CafeRow) -> dict[str, int]:
     return {theme: version for theme, version in rows}
 
 
+def moderated_ids(session: Session, cafe: CafeRow) -> set[str]:
+    """Insights the facilitator hid during the rounds (services/moderating.py)."""
+    return set(session.scalars(select(InsightRow.id).where(InsightRow.cafe_id == cafe.id, InsightRow.hidden_at.is_not(None))))
+
+
 def hidden_ids(session: Session, cafe: CafeRow) -> set[str]:
-    """Insights the facilitator hid from the harvest."""
-    return {i for state in stored(session, cafe).values() for i in state.hidden}
+    """Insights the facilitator hid, during the rounds or while curating: the one set every
+    screen and export reads (through harvest_view) to keep their words from others."""
+    return {i for state in stored(session, cafe).values() for i in state.hidden} | moderated_ids(session, cafe)
 
 
 def _stale() -> Conflict:
@@ -117,6 +123,10 @@ def curate_many(snap: Snapshot, theme: str, version: int,
         )
         if done.rowcount != 1:
             raise _stale()
+    if op.kind == "unhide" and op.insight_id:
+        # hidden during the rounds: showing it again in the studio lifts that too
+        session.execute(update(InsightRow).where(InsightRow.id == op.insight_id, InsightRow.cafe_id == cafe.id)
+                        .values(hidden_at=None))
     before = {s.id for s in shown[theme].subthemes}
     reply = {"theme": theme, "version": new.version, "created": [s.id for s in new.subthemes if s.id not in before]}
     return reply, [Broadcast("cafe_changed", {"reason": "harvest_changed", "theme": theme}, ("cafe", cafe.id))]

@@ -78,7 +78,7 @@ def tables(snap: Snapshot, hidden: set[str], quote: Callable[[str | None], Any])
                        perspective=None, resonance=snap.resonance.get(i.id, 0), do_not_quote=i.do_not_quote)
         for i in snap.insights if i.id not in hidden
     ]
-    key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote, h.table) for h in items))
+    key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote, h.table, h.text) for h in items))  # text: an edit relabels
     numbers = [str(t.number) for t in snap.tables]
     grouped = _TABLES.get(key, lambda: offload.run(_group_tables, items, numbers))
     return [

@@ -19,8 +19,8 @@ from cafe.domain.privacy import Reader, is_private_label, may_read
 from cafe.models import InsightRow, ParticipantRow
 from cafe.services import Broadcast
 
-__all__ = ["Reader", "insight", "insight_posted", "is_private_label", "label", "public_record", "quotable_texts",
-           "readable", "withhold"]
+__all__ = ["Reader", "anonymised", "insight", "insight_posted", "is_private_label", "label", "public_record", "quotable_texts",
+           "readable", "visible", "withhold"]
 
 
 def readable(row: InsightRow, reader: Reader, hidden: Collection[str] = ()) -> bool:
@@ -31,13 +31,21 @@ def readable(row: InsightRow, reader: Reader, hidden: Collection[str] = ()) -> b
 def withhold(payload: Mapping[str, Any]) -> dict[str, Any]:
     """An <insight> without its words or who wrote it: other phones learn that a note was
     added (so the table's count is right), not what it says."""
-    return {**payload, "text": None, "author": None, "perspective": None, "private": True}
+    return {**payload, "text": None, "author": None, "author_id": None, "perspective": None, "private": True}
+
+
+def visible(row: InsightRow, reader: Reader, hidden: Collection[str] = ()) -> bool:
+    """Whether this reader is told of the insight at all: one the facilitator hid is gone for
+    others (the wall, other phones), while a do-not-quote one shows up withheld."""
+    return reader is not Reader.OTHERS or row.id not in hidden
 
 
 def insight(row: InsightRow, author: ParticipantRow | None, resonance: int, reader: Reader,
             mine: bool | None = None, hidden: Collection[str] = ()) -> dict[str, Any]:
-    """An <insight> as this reader may see it."""
+    """An <insight> as this reader may see it; the facilitator and the author learn that it is
+    hidden (`hidden`), the others never get it (see `visible`)."""
     payload = presenters.insight(row, author, resonance, mine)
+    payload["hidden"] = row.id in hidden
     return payload if readable(row, reader, hidden) else withhold(payload)
 
 
@@ -48,12 +56,13 @@ def reader_of(row: InsightRow, viewer: ParticipantRow | None) -> Reader:
 
 def insight_posted(payload: dict[str, Any], cafe_id: int, round_no: int, table: int) -> list[Broadcast]:
     """`insight_posted` to its table's phones, the dashboard and the wall; an insight not to be
-    quoted reaches the dashboard whole, the table's phones withheld (the author's phone has it
-    from its own reply) and the wall not at all."""
+    quoted reaches the dashboard whole, the table's phones and the wall withheld (so their counts
+    are the dashboard's; the author's phone has it from its own reply)."""
     at_table = ("table", cafe_id, round_no, table)
     if not payload.get("do_not_quote"):
         return [Broadcast("insight_posted", payload, at_table), Broadcast("insight_posted", payload, ("staff", cafe_id))]
     return [Broadcast("insight_posted", withhold(payload), at_table),
+            Broadcast("insight_posted", withhold(payload), ("wall", cafe_id)),
             Broadcast("insight_posted", payload, ("facilitator", cafe_id))]
 
 
@@ -68,6 +77,25 @@ def label(stored: str, count: int) -> str:
     if is_private_label(stored):
         return ngettext("%(num)d note kept private", "%(num)d notes kept private", count)
     return stored
+
+
+def anonymised(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The export record with nobody's name: every person (participants, authors, hosts) becomes
+    anonymous, while perspectives, ids, counts and words stay, so every figure is the same."""
+    def scrub(value: Any) -> Any:
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {k: scrub(v) for k, v in value.items()}
+        if "author" in out:
+            out["author"] = None
+        if "name" in out and "perspective" in out:  # a person: {"id", "name", "perspective", ...}
+            out["name"] = None
+        return out
+
+    # the café's plan (themes have names too) is not about people: keep it as it is
+    return {k: (v if k in ("plan", "cafe") else scrub(v)) for k, v in data.items()}
 
 
 def public_record(data: Mapping[str, Any]) -> dict[str, Any]:

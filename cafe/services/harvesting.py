@@ -57,22 +57,26 @@ def _grouped(snap: Snapshot) -> tuple[tuple[ThemeHarvest, curation.Curation, boo
     themes = [t.name for t in snap.plan.themes]
     every = items(snap)
     stored = curating.stored(snap.session, snap.row)
-    key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote) for h in every), tuple(themes),
-           tuple(sorted((theme, c.version) for theme, c in stored.items())))
-    return _GROUPED.get(key, lambda: offload.run(_group, every, themes, stored))
+    moderated = frozenset(i.id for i in snap.insights if i.hidden_at is not None)
+    key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote, h.text) for h in every), tuple(themes),
+           tuple(sorted((theme, c.version) for theme, c in stored.items())), tuple(sorted(moderated)))
+    return _GROUPED.get(key, lambda: offload.run(_group, every, themes, stored, moderated))
 
 
-def _group(every: list[HarvestInsight], themes: list[str],
-           stored: dict[str, curation.Curation]) -> tuple[tuple[ThemeHarvest, curation.Curation, bool], ...]:
+def _group(every: list[HarvestInsight], themes: list[str], stored: dict[str, curation.Curation],
+           moderated: frozenset[str] = frozenset()) -> tuple[tuple[ThemeHarvest, curation.Curation, bool], ...]:
     """The costliest step of a harvest, pure (the embeddings load once per process): computed off
     the event loop."""
-    hidden = {i for c in stored.values() for i in c.hidden}
+    # hidden while curating, or during the rounds (moderated): both start out of the grouping
+    hidden = {i for c in stored.values() for i in c.hidden} | moderated
     result = []
     for theme in build_harvest([h for h in every if h.id not in hidden], themes, word_vectors=word_vectors()):
+        mine = [h for h in every if h.theme == theme.theme]
         if theme.theme in stored:
-            state = curation.reconcile(stored[theme.theme], [h for h in every if h.theme == theme.theme])
+            state = curation.reconcile(stored[theme.theme], mine)
         else:
             state = curation.from_harvest(theme)
+        state = curation.with_hidden(state, [h.id for h in mine if h.id in moderated])
         result.append((theme, state, theme.theme in stored))
     return tuple(result)
 
@@ -90,7 +94,7 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
     state of what it is made of: insights and their resonance, curation, hand-overs, people and
     the language. Like the grouping cache, any process rebuilds it from the database."""
     key = (snap.row.id, str(get_locale()),
-           tuple((i.id, snap.resonance.get(i.id, 0), i.do_not_quote) for i in snap.insights),
+           tuple((i.id, snap.resonance.get(i.id, 0), i.do_not_quote, i.hidden_at is not None, i.text) for i in snap.insights),
            tuple(sorted(curating.versions(snap.session, snap.row).items())),
            tuple((h.id, presenters.iso(h.written_at)) for h in store.handovers(snap.session, snap.row)),
            tuple((p.id, p.name, p.perspective) for p in snap.people.values()),

@@ -20,6 +20,7 @@ from cafe.domain.planner import Participant, RotationError, RotationRequest, Tab
 from cafe.domain.rotation_metrics import plan_metrics
 from cafe.errors import CafeError, Conflict, Invalid
 from cafe.models import CafeRow, PlanDraftRow, SeatRow
+from cafe.services import printing
 from cafe.services.recent import Recent
 
 Rounds = dict[int, dict[int, int]]  # round -> {participant id -> table}
@@ -127,7 +128,7 @@ def quality(session: Session, cafe: CafeRow, future: Rounds, themes: Themes | No
     played = store.seats_by_round(session, cafe)
     rounds = [_as_tables(plan, r, played.get(r, {}) if r <= cafe.round else future.get(r, {}), tables, hosts)
               for r in range(1, plan.rounds + 1)]
-    return plan_metrics(rounds, people)
+    return plan_metrics(rounds, people, themes_move=plan.theme_mode == "rotate")
 
 
 def basis(session: Session, cafe: CafeRow) -> str:
@@ -215,7 +216,7 @@ def swap(session: Session, cafe: CafeRow, version: int, round_no: int, first: in
     hosts = {pid: number for number, pid in store.hosts(session, cafe).items()}
     stayers = store.stayer_ids(session, cafe)
     for pid in (first, second):
-        who = store.participant(session, cafe, pid).name or _("Guest %(id)s", id=pid)
+        who = printing.person_label(store.participant(session, cafe, pid).name, pid)
         if pid in hosts:
             raise Conflict(_("%(who)s hosts table %(table)s and stays there every round.",
                              who=who, table=presenters.table_label(hosts[pid])))

@@ -96,5 +96,6 @@ def submit_handover(
 
 def nudge(session: Session, cafe: CafeRow, text: str, now: datetime) -> list[Broadcast]:
     """A message from the facilitator to every screen."""
-    session.add(NudgeRow(cafe_id=cafe.id, text=text, at=now))
-    return [Broadcast("nudged", {"text": text, "at": now.isoformat()}, ("cafe", cafe.id))]
+    row = NudgeRow(cafe_id=cafe.id, text=text, at=now)
+    session.add(row)
+    return [Broadcast("nudged", presenters.nudge_payload(row), ("cafe", cafe.id))]

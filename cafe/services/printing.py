@@ -11,12 +11,14 @@ from cafe.models import CafeRow
 
 
 def person_label(name: str | None, participant_id: int) -> str:
-    """A name, or a short label that names nobody."""
-    return name or _("Guest %(id)s", id=participant_id)
+    """A name, or the label every screen gives an anonymous person."""
+    return name or _("Anonymous #%(id)s", id=participant_id)
 
 
-def sheet_data(session: Session, cafe: CafeRow) -> dict[str, Any]:
-    """Everything the sheet prints, from the stored seats (rounds not yet planned show a dash)."""
+def sheet_data(session: Session, cafe: CafeRow, everyone: bool = False) -> dict[str, Any]:
+    """Everything the sheet prints, from the stored seats (rounds not yet planned show a dash): an
+    itinerary for each person without a phone (their phone shows everyone else theirs), or for
+    `everyone`, and a card for every table."""
     plan = store.plan_of(cafe)
     by_round = store.seats_by_round(session, cafe)
     present = store.present_ids(session, cafe)
@@ -24,7 +26,8 @@ def sheet_data(session: Session, cafe: CafeRow) -> dict[str, Any]:
     hosts = store.hosts(session, cafe)
     tables = [row.number for row in store.tables(session, cafe)]
     itineraries = []
-    for pid in present:
+    paper = [pid for pid in present if not store.has_phone(people[pid])]
+    for pid in (present if everyone else paper):
         stops = []
         for r in range(1, plan.rounds + 1):
             number = by_round.get(r, {}).get(pid)
@@ -43,4 +46,5 @@ def sheet_data(session: Session, cafe: CafeRow) -> dict[str, Any]:
                         "question": plan.theme_for(number, r).question_for(r)} for r in range(1, plan.rounds + 1)],
         })
     return {"title": cafe.title, "code": cafe.code, "rounds": plan.rounds, "itineraries": itineraries,
+            "everyone": everyone, "people": len(present), "without_phone": len(paper),
             "tables": cards, "host_cue": list(plan.host_cue)}

@@ -39,6 +39,8 @@ def _messages() -> dict[str, str]:
         "no_seat": _("You have no seat in this round."),
         "not_your_table": _("You can only mark insights from your own table."),
         "own_insight": _("You cannot mark your own insight."),
+        "not_your_insight": _("You can only change your own insights."),
+        "round_closed": _("This insight's round is over: it can no longer be changed."),
         "not_host": _("Only the table host writes the hand-over."),
         "harvest_not_started": _("The harvest has not started yet."),
         "last_round": _("This was the last round: start the harvest."),

@@ -34,6 +34,8 @@ class Snapshot:
         self.insights = store.insights(session, cafe)
         self.resonance = store.resonance_counts(session, cafe)
         self.clock = store.clock_of(cafe)
+        # hidden by the facilitator, during the rounds or while curating: one set for every screen
+        self.hidden = curating.hidden_ids(session, cafe)
         self._shown_count = 0
 
     @property
@@ -49,15 +51,22 @@ class Snapshot:
             data["title"] = self.shown.title
         return data
 
-    def insight(self, row: InsightRow, viewer: ParticipantRow | None = None) -> dict[str, Any]:
-        """An <insight> for the dashboard (no viewer) or for one phone, which gets others'
-        do-not-quote insights without their words."""
+    def insight(self, row: InsightRow, viewer: ParticipantRow | None = None, reader: Reader | None = None) -> dict[str, Any]:
+        """An <insight> for the dashboard (no viewer), the wall (reader OTHERS) or one phone, which
+        gets others' do-not-quote insights without their words."""
         self._shown_count += 1
         if self._shown_count % 200 == 0:
             offload.pause()  # a café of thousands of insights: let other cafés' events in meanwhile
         mine = (row.participant_id == viewer.id) if viewer else None
-        reader = harvest_view.reader_of(row, viewer) if viewer else Reader.FACILITATOR
-        return harvest_view.insight(row, self.people.get(row.participant_id), self.resonance.get(row.id, 0), reader, mine)
+        if reader is None:
+            reader = harvest_view.reader_of(row, viewer) if viewer else Reader.FACILITATOR
+        return harvest_view.insight(row, self.people.get(row.participant_id), self.resonance.get(row.id, 0), reader, mine,
+                                    self.hidden)
+
+    def visible(self, row: InsightRow, viewer: ParticipantRow | None = None) -> bool:
+        """Whether this phone (or, without one, the wall) is told of the insight at all."""
+        reader = harvest_view.reader_of(row, viewer) if viewer else Reader.OTHERS
+        return harvest_view.visible(row, reader, self.hidden)
 
     def members(self, number: int) -> list[ParticipantRow]:
         return [self.people[pid] for pid, n in sorted(self.seats.items()) if n == number and pid in self.people]
@@ -66,7 +75,8 @@ class Snapshot:
         counts: dict[int, int] = defaultdict(int)
         last: dict[int, datetime] = {}
         for row in self.insights:
-            if row.round == self.row.round:
+            # every insight counts (do-not-quote ones too) but those the facilitator hid
+            if row.round == self.row.round and row.id not in self.hidden:
                 counts[row.table_number] += 1
                 last[row.table_number] = store.utc(row.posted_at)
         return [
@@ -124,13 +134,13 @@ def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
 
 
 def wall_state(snap: Snapshot) -> dict[str, Any]:
-    """The projector: no names of tables' members, nothing marked "do not quote me", nothing hidden from the harvest."""
-    hidden = curating.hidden_ids(snap.session, snap.row) if snap.row.stage == "harvest" else set()
+    """The projector: no names of tables' members, no words marked "do not quote me" (those come
+    withheld, so the counts are the dashboard's), nothing the facilitator hid."""
     return {
         "role": "wall",
         "cafe": snap.cafe(),
         "tables": snap.table_states(with_members=False),
-        "insights": [snap.insight(i) for i in snap.insights if harvest_view.readable(i, Reader.OTHERS, hidden)],
+        "insights": [snap.insight(i, reader=Reader.OTHERS) for i in snap.insights if snap.visible(i)],
         "harvest": snap.harvest(),
     }
 
@@ -142,7 +152,8 @@ def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
     tables = {t["number"]: t for t in snap.table_states()}
     hosts = snap.hosts
     is_host = number is not None and hosts.get(number) == me.id
-    mine = [snap.insight(i, me) for i in snap.insights if i.round == round_no and i.table_number == number]
+    mine = [snap.insight(i, me) for i in snap.insights
+            if i.round == round_no and i.table_number == number and snap.visible(i, me)]
     table_handovers = snap.handovers(number) if number is not None else []
     my_handover = next((h for h in table_handovers if h["round"] == round_no), None)
     itinerary = []

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from cafe import presenters, store
 from cafe import validation as check
 from cafe.errors import Invalid
-from cafe.services import cafes, planning, posting, rounds, seating
+from cafe.services import cafes, moderating, planning, posting, rounds, seating
 from cafe.services import Broadcast
 from cafe.sockets.common import handler, now
 
@@ -55,6 +55,16 @@ def nudge(db, cafe, data: Any):
     """Facilitator broadcasts a short message; every screen gets nudged."""
     data = check.payload(data, {"text"})
     return {}, posting.nudge(db, cafe, check.text(data, "text", max_len=check.MAX_NUDGE), now())
+
+
+@handler("facilitator", "moderate_insight")
+def moderate_insight(db, cafe, data: Any):
+    """Facilitator hides an insight from the wall and other phones, or shows it again; every screen gets cafe_changed."""
+    data = check.payload(data, {"insight_id", "hidden"})
+    insight_id = check.client_id(data, "insight_id")
+    if not isinstance(data.get("hidden"), bool):
+        raise Invalid(_("Say whether the insight is hidden: true or false."))
+    return {"insight_id": insight_id, "hidden": data["hidden"]}, moderating.moderate(db, cafe, insight_id, data["hidden"], now())
 
 
 @handler("facilitator", "reassign")
@@ -145,7 +155,7 @@ def add_person(db, cafe, data: Any):
     data = check.payload(data, {"name", "perspective", "stays"})
     name = check.text(data, "name", max_len=check.MAX_PERSON_NAME, required=False)
     perspective = check.text(data, "perspective", max_len=32, required=False)
-    person, _token = cafes.join(db, cafe, name, perspective, now(), stays=check.flag(data, "stays"))
+    person, _token = cafes.join(db, cafe, name, perspective, now(), stays=check.flag(data, "stays"), phone=False)
     reason = "seating_changed" if seating.has_started(cafe) else "participant_joined"
     audience = ("cafe", cafe.id) if reason == "seating_changed" else ("facilitator", cafe.id)
     table = store.seat_of(db, cafe, person.id, cafe.round)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from cafe import presenters, store
 from cafe import validation as check
 from cafe.errors import Invalid
-from cafe.services import Broadcast, feedback, posting, seating
+from cafe.services import Broadcast, feedback, moderating, posting, seating
 from cafe.sockets.common import handler, now
 
 
@@ -25,6 +25,26 @@ def post_insight(db, cafe, me, data: Any):
     author = me if row.participant_id == me.id else None
     payload = presenters.insight(row, author, store.resonance_count(db, row.id), mine=True)
     return {"insight": payload, "duplicate": duplicate}, broadcasts
+
+
+@handler("participant", "edit_insight")
+def edit_insight(db, cafe, me, data: Any):
+    """The author rewrites their insight while its round is open; every screen gets cafe_changed."""
+    data = check.payload(data, {"insight_id", "text", "do_not_quote"})
+    insight_id = check.client_id(data, "insight_id")
+    text = check.text(data, "text", max_len=check.MAX_INSIGHT, multiline=True)
+    do_not_quote = check.flag(data, "do_not_quote") if "do_not_quote" in data else None
+    row, broadcasts = moderating.edit(db, cafe, me, insight_id, text, do_not_quote)
+    payload = presenters.insight(row, me, store.resonance_count(db, row.id), mine=True)
+    return {"insight": {**payload, "hidden": row.hidden_at is not None}}, broadcasts
+
+
+@handler("participant", "withdraw_insight")
+def withdraw_insight(db, cafe, me, data: Any):
+    """The author takes their insight back while its round is open; every screen gets cafe_changed."""
+    data = check.payload(data, {"insight_id"})
+    insight_id = check.client_id(data, "insight_id")
+    return {"insight_id": insight_id}, moderating.withdraw(db, cafe, me, insight_id)
 
 
 @handler("participant", "resonate")

@@ -27,6 +27,8 @@ def for_audience(audience: tuple) -> list[str]:
         return [cafe(cafe_id)]
     if kind == "facilitator":
         return [facilitator(cafe_id)]
+    if kind == "wall":
+        return [wall(cafe_id)]
     if kind == "staff":
         return [facilitator(cafe_id), wall(cafe_id)]
     if kind == "table":

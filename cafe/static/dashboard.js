@@ -69,6 +69,15 @@
     });
   }
 
+  /* ---- exports: one switch names nobody in every export (the server does the work) ---- */
+  $('anonymise-exports').addEventListener('change', (event) => {
+    for (const link of document.querySelectorAll('a[data-export]')) {
+      const url = new URL(link.href, window.location.href);
+      if (event.target.checked) url.searchParams.set('anonymise', '1'); else url.searchParams.delete('anonymise');
+      link.href = url.pathname + url.search;
+    }
+  });
+
   /* ---- full state ---- */
   function render(next) {
     state = next;
@@ -79,6 +88,7 @@
     renderRound(next.cafe);
     renderMoves();
     renderTables();
+    renderHandovers();
     renderPeople();
     renderJoining(next.cafe.joining);
     renderHarvest(next.harvest);
@@ -222,19 +232,30 @@
       .sort((a, b) => (a.posted_at < b.posted_at ? 1 : -1));
   }
 
-  function insightItem(i) {
-    const author = i.author || S.anonymous;
-    return el('li', { class: 'insight', 'data-id': i.id },
+  function insightItem(i, moderate) {
+    const author = i.author || (i.author_id ? fmt(S.anonymous_n, { id: i.author_id }) : S.anonymous);
+    // one click hides it from the wall and other phones during the rounds; the same button undoes it
+    const toggle = moderate && state.cafe.stage === 'rounds' ? el('button', {
+      type: 'button', class: 'secondary small moderate', 'data-moderate': i.id, 'aria-pressed': i.hidden ? 'true' : 'false',
+      'aria-label': fmt(i.hidden ? S.show_insight_named : S.hide_insight_named, { text: i.text.slice(0, 60) }),
+      onclick: (event) => send('moderate_insight', { insight_id: i.id, hidden: !i.hidden }, event.currentTarget,
+        () => Cafe.announce(i.hidden ? S.insight_shown : S.insight_hidden)),
+    }, i.hidden ? S.show_insight : S.hide_insight) : null;
+    return el('li', { class: i.hidden ? 'insight is-hidden' : 'insight', 'data-id': i.id },
       el('p', { class: 'insight-text' }, i.text),
       el('p', { class: 'insight-meta' },
         el('span', {}, i.perspective ? `${author} · ${perspective(i.perspective)}` : author),
         el('span', { class: 'resonance', 'data-resonance': i.id }, fmt(S.resonance, { n: i.resonance })),
-        i.do_not_quote ? el('span', { class: 'badge dnq' }, S.do_not_quote) : null));
+        i.do_not_quote ? el('span', { class: 'badge dnq' }, S.do_not_quote) : null,
+        i.hidden ? el('span', { class: 'badge hidden-badge' }, S.hidden_badge) : null,
+        toggle));
   }
 
   function tableCard(t) {
     const list = roundInsights(t.number);
-    const count = list.length;
+    // the count is the wall's: every insight but those hidden, do-not-quote ones included
+    const hiddenCount = list.filter((i) => i.hidden).length;
+    const count = list.length - hiddenCount;
     const latest = handovers.filter((h) => h.table === t.number).sort((a, b) => b.round - a.round)[0];
     const heading = `card-${t.number}`;
     return el('article', { class: t.quiet ? 'card table-card quiet' : 'card table-card', id: `table-${t.number}`, 'data-table': t.number, 'aria-labelledby': heading },
@@ -248,11 +269,12 @@
         t.members.length ? el('ul', {}, ...t.members.map((m) => el('li', {},
           `${personName(m)} · ${perspective(m.perspective)}`,
           m.is_host ? el('span', { class: 'badge host-badge' }, S.host) : null))) : el('p', {}, S.nobody)),
-      el('p', { class: 'count' }, count === 1 ? S.insights_one : fmt(S.insights_many, { n: count })),
+      el('p', { class: 'count' }, count === 1 ? S.insights_one : fmt(S.insights_many, { n: count }),
+        hiddenCount ? ` · ${fmt(S.hidden_count, { n: hiddenCount })}` : null),
       el('h4', { class: 'visually-hidden' }, S.insights_heading),
       // a scroll box must be reachable by keyboard, so it takes focus and names itself
-      count ? el('ul', { class: 'plain insights', tabindex: 0, 'aria-label': `${S.insights_heading}, ${fmt(S.table, { label: t.label })}` },
-        ...list.map(insightItem)) : el('p', { class: 'hint' }, S.no_insights),
+      list.length ? el('ul', { class: 'plain insights', tabindex: 0, 'aria-label': `${S.insights_heading}, ${fmt(S.table, { label: t.label })}` },
+        ...list.map((i) => insightItem(i, true))) : el('p', { class: 'hint' }, S.no_insights),
       latest ? el('div', { class: 'handover' },
         el('h4', {}, fmt(S.handover_heading, { n: latest.round }),
           latest.host ? el('span', { class: 'hint' }, ` · ${fmt(S.handover_by, { name: hostName(latest.host) })}`) : null),
@@ -317,6 +339,27 @@
     handovers = handovers.filter((h) => !(h.table === handover.table && h.round === handover.round));
     handovers.push(handover);
     rerenderTable(handover.table);
+    renderHandovers();
+  }
+
+  /* Every table's hand-over of the round in one place: written (its lines) or not yet. Between
+     rounds it is the last round's, which the newcomers are reading now. */
+  function renderHandovers() {
+    if (!state) return;
+    const { cafe } = state;
+    const round = cafe.status === 'ready' && cafe.round > 1 ? cafe.round - 1 : cafe.round;
+    const list = $('handovers-list');
+    $('handovers-panel').hidden = cafe.stage !== 'rounds';
+    if (!state.tables.length) { list.replaceChildren(el('li', { class: 'hint' }, S.handovers_none)); return; }
+    const mine = handovers.filter((h) => h.round === round);
+    $('handovers-count').textContent = fmt(S.handovers_round, { n: round, written: mine.length, tables: state.tables.length });
+    list.replaceChildren(...state.tables.map((t) => {
+      const h = mine.find((x) => x.table === t.number);
+      return el('li', { class: h ? 'handover-row written' : 'handover-row', 'data-handover-table': t.number },
+        el('p', { class: 'handover-table' }, el('strong', {}, fmt(S.table, { label: t.label })),
+          h && h.host ? ` · ${hostName(h.host)}` : '', h ? null : el('span', { class: 'hint' }, ` · ${S.handover_missing}`)),
+        h ? el('ul', {}, ...h.bullets.map((b) => el('li', {}, b))) : null);
+    }));
   }
 
   /* ---- people ---- */
@@ -334,8 +377,6 @@
         el('span', { class: 'hint' }, ` · ${perspective(p.perspective)}`),
         p.is_host ? el('span', { class: 'badge host-badge' }, fmt(S.host_of, { label })) : null),
       el('div', { class: 'person-actions' },
-        el('button', { type: 'button', class: 'secondary', 'data-left': p.id }, S.mark_left,
-          el('span', { class: 'visually-hidden' }, ` ${personName(p)}`)),
         el('label', { for: selectId, class: 'visually-hidden' }, fmt(S.move_to, { name: personName(p) })),
         select,
         el('button', { type: 'button', class: 'secondary', 'data-move': p.id }, S.move,
@@ -344,7 +385,9 @@
           ? el('button', { type: 'button', class: 'secondary', 'data-unhost': p.table }, S.remove_host,
             el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))
           : el('button', { type: 'button', class: 'secondary', 'data-host': p.id }, S.make_host,
-            el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))));
+            el('span', { class: 'visually-hidden' }, ` ${personName(p)}`)),
+        el('button', { type: 'button', class: 'secondary', 'data-left': p.id }, S.mark_left,
+          el('span', { class: 'visually-hidden' }, ` ${personName(p)}`))));
   }
 
   /* ---- joining: the code seats new people until the facilitator closes it (or it lapses) ---- */
@@ -492,7 +535,7 @@
           quote ? el('blockquote', {}, quote.text) : null);
       })),
       theme.top_insights.length ? el('h4', {}, S.top_insights) : null,
-      theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map(insightItem)) : null,
+      theme.top_insights.length ? el('ul', { class: 'plain insights' }, ...theme.top_insights.map((i) => insightItem(i, false))) : null,
       Object.keys(theme.perspectives || {}).length ? el('h4', {}, S.voices) : null, counts(theme.perspectives))));
     renderFeedback(harvest);
     renderAcross(harvest);

@@ -10,7 +10,7 @@
   const $ = (name) => document.querySelector(`[data-${name}]`);
   const fill = Cafe.fill;
   const kept = Cafe.storedList(`cafe-outbox-${page.code}`);
-  const NUDGE_FRESH_S = 15 * 60;
+  const dismissedNudge = Cafe.storedList(`cafe-nudge-dismissed-${page.code}`); // [at] of the nudge hidden here
 
   let state = null;
   let insights = new Map();
@@ -22,9 +22,12 @@
   let editingHandover = false;
   let handoverLinesFor = null;
   let shownNudgeAt = null;
+  let nudgeTimer = null;
+  let clockOffset = 0;      // server time minus ours, so a nudge's expiry is read on the server's clock
   let counterStep = null;
   let heldUntil = 0;       // the server said rate_limited: the outbox waits until then (ms)
   let heldTimer = null;
+  let editingId = null;     // the own insight being rewritten, if any
 
   const auth = { role: 'participant', code: page.code };
   if (page.participant_token) {
@@ -103,8 +106,11 @@
     renderNext();
     renderHarvest();
     if (feedback) feedback.render(next);
-    // in the harvest only a nudge sent live (event 'nudged') is shown, never an old one from a round
-    if (next.cafe.stage !== 'harvest' && next.cafe.last_nudge && isFresh(next.cafe.last_nudge)) showNudge(next.cafe.last_nudge);
+    const serverNow = Date.parse(next.cafe.server_now);
+    if (!Number.isNaN(serverNow)) clockOffset = serverNow - Date.now();
+    // in the harvest only a nudge sent live (event 'nudged') is shown, never an old one from a round;
+    // the server sends last_nudge only while it is news (its expires_at)
+    if (next.cafe.stage !== 'harvest' && next.cafe.last_nudge) showNudge(next.cafe.last_nudge);
     countdown.update(next.cafe);
   }
 
@@ -121,11 +127,15 @@
     const { cafe, next, table, me } = state;
     let text = '';
     if (cafe.stage === 'rounds' && cafe.status === 'ended') {
-      if (!next) text = S.go_last;
-      else if (next.stay) text = fill(S.go_stay, { round: cafe.round, label: next.table_label });
+      if (!next) text = cafe.round >= cafe.rounds ? S.go_last : fill(S.go_unplanned, { round: cafe.round });
+      // the words follow what the person ticked (next.stay), and name the host's duty only for a host
+      else if (next.stay) text = fill(me.is_host ? S.go_stay : S.go_stay_guest, { round: cafe.round, label: next.table_label });
       else text = fill(S.go_move, { round: cafe.round, label: next.table_label, theme: next.theme });
     } else if (cafe.stage === 'rounds' && cafe.status === 'ready' && cafe.round > 1 && table) {
-      text = fill(me.is_host ? S.go_now_stay : S.go_now_move, { label: table.label });
+      // what the person does: a host or someone who stays keeps their seat, everyone else moves
+      const before = (state.itinerary || []).find((stop) => stop.round === cafe.round - 1);
+      const stayed = Boolean(before && before.table === table.number);
+      text = fill(me.is_host ? S.go_now_stay : stayed ? S.go_now_stayer : S.go_now_move, { label: table.label });
     }
     $('go-now-text').textContent = text;
     $('go-now').hidden = !text;
@@ -258,21 +268,79 @@
     const focused = document.activeElement && document.activeElement.closest('[data-id]');
     const focusedId = focused && list.contains(focused) ? focused.dataset.id : null;
     const sorted = Array.from(insights.values()).sort((a, b) => String(b.posted_at).localeCompare(String(a.posted_at)));
+    // a rewrite in progress survives the table's news arriving meanwhile
+    const editing = editingId ? document.getElementById(`edit-${editingId}`) : null;
+    const draft = editing ? { value: editing.value, focused: document.activeElement === editing } : null;
     list.replaceChildren(...sorted.map(insightNode));
+    const again = draft ? document.getElementById(`edit-${editingId}`) : null;
+    if (again) { again.value = draft.value; if (draft.focused) again.focus(); }
     $('no-insights').hidden = sorted.length > 0 || outbox.length > 0 || inHarvest();
-    if (focusedId) {
+    if (focusedId && !editingId) {
       const again = list.querySelector(`[data-id="${CSS.escape(focusedId)}"] button`);
       if (again) again.focus();
     }
   }
 
+  /* One's own insight may be rewritten or taken back while its round runs (the server says the same). */
+  function mayCorrect(insight) {
+    return Boolean(insight.mine && state && state.cafe.stage === 'rounds' && insight.round === state.cafe.round
+      && ['running', 'paused'].includes(state.cafe.status) && !(state.me && state.me.left));
+  }
+
+  function correctButtons(insight) {
+    if (!mayCorrect(insight)) return null;
+    return el('p', { class: 'actions correct' },
+      el('button', { type: 'button', class: 'secondary small', 'data-edit': insight.id,
+        'aria-label': fill(S.edit_named, { text: insight.text.slice(0, 60) }), text: S.edit,
+        onclick: () => { editingId = insight.id; renderInsights(); const box = document.getElementById(`edit-${insight.id}`); if (box) box.focus(); } }),
+      el('button', { type: 'button', class: 'secondary small', 'data-withdraw': insight.id,
+        'aria-label': fill(S.withdraw_named, { text: insight.text.slice(0, 60) }), text: S.withdraw,
+        onclick: () => withdraw(insight) }));
+  }
+
+  function editForm(insight) {
+    const box = el('textarea', { id: `edit-${insight.id}`, rows: 3, maxlength: 500 });
+    box.value = insight.text;
+    const error = el('p', { class: 'error', role: 'alert' });
+    const form = el('form', { class: 'edit-insight', novalidate: true },
+      el('label', { for: box.id, text: S.edit_label }), box, error,
+      el('div', { class: 'actions' },
+        el('button', { type: 'submit', text: S.save_edit }),
+        el('button', { type: 'button', class: 'secondary', text: S.cancel, onclick: () => { editingId = null; renderInsights(); } })));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = box.value.trim();
+      if (!text) { error.textContent = S.empty_insight; box.focus(); return; }
+      conn.send('edit_insight', { insight_id: insight.id, text }, (reply) => {
+        if (!reply.ok) { error.textContent = reply.message; return; }
+        editingId = null;
+        insights.set(insight.id, { ...insight, ...reply.insight, mine: true });
+        renderInsights();
+        say(S.ann_edited);
+      });
+    });
+    return el('li', { class: 'insight card mine editing', 'data-id': insight.id }, form);
+  }
+
+  function withdraw(insight) {
+    if (!window.confirm(S.confirm_withdraw)) return;
+    conn.send('withdraw_insight', { insight_id: insight.id }, (reply) => {
+      if (!reply.ok) { say(reply.message); return; }
+      insights.delete(insight.id);
+      renderInsights();
+      say(S.ann_withdrawn);
+    });
+  }
+
   function insightNode(insight) {
+    if (insight.id === editingId && mayCorrect(insight)) return editForm(insight);
     const pressed = resonated.has(insight.id);
     const meta = el('p', { class: 'meta' },
       insight.mine ? el('span', { class: 'tag you', text: S.you }) : null,
-      el('span', { class: 'author', text: insight.author || S.anonymous }),
+      el('span', { class: 'author', text: insight.author || (insight.author_id ? fill(S.anonymous_n, { id: insight.author_id }) : S.anonymous) }),
       insight.perspective ? el('span', { class: 'perspective', text: perspectiveLabel(insight.perspective) }) : null,
-      insight.do_not_quote && insight.mine ? el('span', { class: 'tag', text: S.not_quoted }) : null);
+      insight.do_not_quote && insight.mine ? el('span', { class: 'tag', text: S.not_quoted }) : null,
+      insight.hidden ? el('span', { class: 'tag hidden-tag', text: S.hidden_by_facilitator }) : null);
     const button = el('button', {
       // aria-disabled rather than disabled keeps keyboard focus on the button after pressing it.
       type: 'button', class: 'resonate', 'aria-pressed': pressed ? 'true' : 'false', 'aria-disabled': pressed ? 'true' : null,
@@ -285,7 +353,7 @@
         el('p', { class: 'insight-text kept-private', text: S.kept_private }));
     }
     return el('li', { class: `insight card${insight.mine ? ' mine' : ''}`, 'data-id': insight.id },
-      el('p', { class: 'insight-text', text: insight.text }), meta, button);
+      el('p', { class: 'insight-text', text: insight.text }), meta, button, insight.mine ? correctButtons(insight) : null);
   }
 
   function resonate(id) {
@@ -407,8 +475,10 @@
   function renderNext() {
     const { next, cafe } = state;
     $('next').closest('section').hidden = cafe.stage === 'harvest';
-    if (!next) $('next').textContent = S.next_none;
-    else if (next.stay) $('next').textContent = fill(S.next_stay, { label: next.table_label });
+    // "the last round" only in the last round: before round 1 starts no later seat is planned yet
+    if (!next && cafe.round >= cafe.rounds) $('next').textContent = S.next_none;
+    else if (!next) $('next').textContent = cafe.round === 1 && cafe.status === 'ready' ? S.next_after_start : S.next_unplanned;
+    else if (next.stay) $('next').textContent = fill(state.me.is_host ? S.next_stay : S.next_stay_guest, { label: next.table_label });
     else $('next').textContent = fill(S.next_move, { label: next.table_label, theme: next.theme });
     const left = Boolean(state.me && state.me.left);
     $('left-note').hidden = !left;
@@ -429,24 +499,26 @@
     });
   });
 
-  function isFresh(nudge) {
-    const age = (Date.parse(state.cafe.server_now) - Date.parse(nudge.at)) / 1000;
-    return Number.isNaN(age) || age < NUDGE_FRESH_S;
-  }
-
+  /* A nudge is shown until its expires_at (the server's clock) or until this phone hides it. */
   function showNudge(nudge) {
-    if (!nudge || nudge.at === shownNudgeAt) return;
+    if (!nudge || nudge.at === shownNudgeAt || dismissedNudge.read().includes(nudge.at)) return;
+    const left = Date.parse(nudge.expires_at) - (Date.now() + clockOffset);
+    if (left <= 0) return;
     shownNudgeAt = nudge.at;
     $('nudge').textContent = `${S.nudge} ${nudge.text}`;
     $('nudge-close').hidden = false;
+    clearTimeout(nudgeTimer);
+    if (!Number.isNaN(left)) nudgeTimer = setTimeout(hideNudge, left);
   }
 
   function hideNudge() {
+    clearTimeout(nudgeTimer);
     $('nudge').textContent = '';
     $('nudge-close').hidden = true;
   }
 
   $('nudge-close').addEventListener('click', () => {
+    if (shownNudgeAt) dismissedNudge.write([shownNudgeAt]); // a reload does not bring it back
     hideNudge();
     document.getElementById('main').focus();
   });

@@ -7,7 +7,7 @@
   const S = strings();
   const page = pageData();
   const $ = (id) => document.getElementById(id);
-  const FIGURES = ['repeat_encounters', 'theme_repeats', 'max_size_gap', 'perspective_spread', 'perspective_clustered',
+  const FIGURES = ['repeat_encounters', 'theme_repeats', 'host_theme_repeats', 'max_size_gap', 'perspective_spread', 'perspective_clustered',
     'perspective_missing', 'moves_of_stayers', 'travellers_staying'];
   let plan = null;
 

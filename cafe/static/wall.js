@@ -67,7 +67,9 @@
     const banner = $('nudge');
     const at = lastNudge ? Date.parse(lastNudge.at) : NaN;
     const age = (Date.now() + clockOffset - at) / 1000;
-    const show = Boolean(lastNudge) && !harvest && lastNudge.at !== staleNudgeAt && (Number.isNaN(at) || age < NUDGE_SHOWN_S);
+    // the server's expires_at when it sent one (the same lifetime as on phones), else a few minutes
+    const until = lastNudge && lastNudge.expires_at ? (Date.parse(lastNudge.expires_at) - at) / 1000 : NUDGE_SHOWN_S;
+    const show = Boolean(lastNudge) && !harvest && lastNudge.at !== staleNudgeAt && (Number.isNaN(at) || age < until);
     if (show && banner.textContent !== lastNudge.text) banner.textContent = lastNudge.text;
     banner.hidden = !show;
   }

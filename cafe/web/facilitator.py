@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from cafe import offload, perspectives, store
 from cafe.db import reading, transaction
 from cafe.domain.plan import plan_to_toml
-from cafe.services import exporting, printing, utcnow, views
+from cafe.services import exporting, harvest_view, printing, utcnow, views
 from cafe.web.links import facilitator_urls, join_url
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
@@ -74,6 +74,9 @@ def export(host_token: str, fmt: str):
         cafe = store.cafe_by_host_token(db, host_token)
         snap = views.Snapshot(db, cafe, utcnow(), join_url(cafe.code))
         data = exporting.export_data(snap)
+    anonymise = request.args.get("anonymise") == "1"
+    if anonymise:  # a report to share beyond the room: perspectives, no names
+        data = harvest_view.anonymised(data)
     labels = perspectives.labels()
     # a report of a big café computes for seconds: off the event loop, so other cafés go on
     try:
@@ -87,7 +90,8 @@ def export(host_token: str, fmt: str):
     if fmt == "csv" and isinstance(body, str):
         body = "\ufeff" + body  # the byte-order mark makes spreadsheet programs read UTF-8 names right
     mimetype, ext = EXPORTS[fmt]
-    disposition = "inline" if fmt == "html" else f'attachment; filename="cafe-{data["cafe"]["code"].lower()}.{ext}"'
+    stem = f'cafe-{data["cafe"]["code"].lower()}' + ("-anonymised" if anonymise else "")
+    disposition = "inline" if fmt == "html" else f'attachment; filename="{stem}.{ext}"'
     return Response(body, content_type=mimetype, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 
@@ -107,7 +111,7 @@ def sheet(host_token: str):
     """A printable sheet: one itinerary per person and one card per table."""
     with transaction() as db:
         cafe = store.cafe_by_host_token(db, host_token)
-        data = printing.sheet_data(db, cafe)
+        data = printing.sheet_data(db, cafe, everyone=request.args.get("everyone") == "1")
     return _private(render_template("sheet.html", cafe_title=data["title"], sheet=data, host_token=host_token))
 
 

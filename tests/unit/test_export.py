@@ -96,7 +96,7 @@ def rows(text: str) -> list[dict]:
 
 def test_csv_has_exactly_the_agreed_columns_and_one_row_per_insight(data):
     text = render_csv(data)
-    assert text.splitlines()[0] == "cafe,round,table,theme,host,perspective,author,resonance,posted_at,text"
+    assert text.splitlines()[0] == "cafe,round,table,theme,host,perspective,author,resonance,posted_at,text,do_not_quote,hidden"
     table = rows(text)
     assert len(table) == 6
     first = table[0]
@@ -107,7 +107,7 @@ def test_csv_has_exactly_the_agreed_columns_and_one_row_per_insight(data):
 def test_csv_names_anonymous_authors_and_keeps_perspective_keys(data):
     by_id = {r["posted_at"]: r for r in rows(render_csv(data, labels={"practitioner": "Practitioner"}))}
     anonymous = by_id["2026-11-25T10:11:00+00:00"]
-    assert anonymous["author"] == "anonymous" and anonymous["perspective"] == "practitioner"
+    assert anonymous["author"] == "" and anonymous["perspective"] == "practitioner"  # empty, not a placeholder
     assert by_id["2026-11-25T10:12:00+00:00"]["perspective"] == ""
 
 
@@ -129,7 +129,8 @@ def test_csv_defuses_spreadsheet_formulas(data):
 def test_csv_withholds_do_not_quote_text(data):
     text = render_csv(data)
     assert SECRET not in text
-    assert "(not quoted at the author's request)" in text
+    withheld = [r for r in rows(text) if r["do_not_quote"] == "true"]
+    assert withheld and all(r["text"] == "" for r in withheld)  # empty, with the reason in its own column
 
 
 def test_markdown_reports_figures_themes_chains_and_appendix(data):

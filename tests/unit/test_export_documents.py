@@ -3,6 +3,7 @@ quotes, voice-balance flags, provenance, feedback) and never a do-not-quote or h
 from __future__ import annotations
 
 import copy
+import csv
 import io
 import re
 from html.parser import HTMLParser
@@ -257,4 +258,6 @@ def test_csv_keeps_a_row_for_a_hidden_insight_but_not_its_text(app, data):
 
     text = render_csv(data)
     assert HIDDEN not in text and SECRET not in text
-    assert "(hidden by the facilitator)" in text and text.count("\r\n") == 1 + len(data["insights"])
+    assert "(hidden" not in text and text.count("\r\n") == 1 + len(data["insights"])
+    [row] = [r for r in csv.DictReader(io.StringIO(text)) if r["hidden"] == "true"]
+    assert row["text"] == ""  # an empty cell, and the reason in its own column
