@@ -1,6 +1,8 @@
 """The participant's pages: join (works without JavaScript) and the live phone screen."""
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from cafe.domain.cafe import may_join
@@ -85,7 +87,7 @@ def phone(code: str):
     page = {"code": cafe.code, "participant_token": None}
     labels = perspectives.labels()
     response = current_app.make_response(
-        render_template("phone.html", cafe_title=title, page=page, perspective_labels=labels)
+        render_template("phone.html", cafe_title=title, page=page, perspective_labels=labels, post_id=str(uuid.uuid4()))
     )
     response.headers["Cache-Control"] = "no-store"
     return response
