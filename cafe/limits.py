@@ -17,6 +17,8 @@ from cafe.errors import RateLimited
 # which per-participant bucket an event spends from (others: LIMIT_PARTICIPANT_OTHER)
 PARTICIPANT_EVENTS = {
     "post_insight": "LIMIT_POST_INSIGHT",
+    # A host writing for someone at the table spends from their own posting bucket.
+    "scribe_insight": "LIMIT_POST_INSIGHT",
     "resonate": "LIMIT_RESONATE",
     "harvest_feedback": "LIMIT_HARVEST_FEEDBACK",
 }

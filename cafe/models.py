@@ -80,6 +80,8 @@ class InsightRow(Base):
     text: Mapped[str] = mapped_column(Text)
     do_not_quote: Mapped[bool] = mapped_column(Boolean, default=False)
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Who wrote it down when it is not the person's own post: "host" or "facilitator" (None: their own).
+    scribe: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
 
 
 class ResonanceRow(Base):

@@ -26,15 +26,18 @@ def emit_all(broadcasts: list[Broadcast]) -> None:
             socketio.emit(item.event, item.payload, to=room)
 
 
-def handler(role: str, event: str) -> Callable:
+def handler(role: str | tuple[str, ...], event: str) -> Callable:
     """Register a socket event for one role; the wrapped function gets (db_session, cafe, data)
-    plus the participant for participants, and returns (reply dict, broadcasts)."""
+    plus the participant for participants, and returns (reply dict, broadcasts). For several roles
+    it gets (db_session, cafe, participant or None, data)."""
+    roles = role if isinstance(role, tuple) else (role,)
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(data: Any = None) -> dict[str, Any]:
-            if session.get("role") != role:
-                return Forbidden(f"Only the {role} may send {event}.").reply()
+            if session.get("role") not in roles:
+                return Forbidden(f"Only the {' or '.join(roles)} may send {event}.").reply()
+            role = session["role"]
             try:
                 # before any database work: a flood costs the server a dictionary look-up, no more
                 caller = session.get("participant_id") if role == "participant" else session.get("cafe_id")
@@ -44,6 +47,8 @@ def handler(role: str, event: str) -> Callable:
                     args = [db, cafe]
                     if role == "participant":
                         args.append(store.participant(db, cafe, session["participant_id"]))
+                    elif len(roles) > 1:
+                        args.append(None)
                     reply, broadcasts = fn(*args, data)
             except CafeError as error:
                 return error.reply()

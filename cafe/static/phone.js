@@ -272,7 +272,8 @@
       insight.mine ? el('span', { class: 'tag you', text: S.you }) : null,
       el('span', { class: 'author', text: insight.author || S.anonymous }),
       insight.perspective ? el('span', { class: 'perspective', text: perspectiveLabel(insight.perspective) }) : null,
-      insight.do_not_quote && insight.mine ? el('span', { class: 'tag', text: S.not_quoted }) : null);
+      insight.do_not_quote && insight.mine ? el('span', { class: 'tag', text: S.not_quoted }) : null,
+      insight.scribe ? el('span', { class: 'tag', text: S.by_scribe }) : null);
     const button = el('button', {
       // aria-disabled rather than disabled keeps keyboard focus on the button after pressing it.
       type: 'button', class: 'resonate', 'aria-pressed': pressed ? 'true' : 'false', 'aria-disabled': pressed ? 'true' : null,

@@ -35,11 +35,16 @@ def _page(code: str, error: str | None = None, status: int = 200, text: str = ""
             return redirect(url_for("participant.join", code=cafe.code))
         state = views.participant_state(views.Snapshot(db, cafe, utcnow(), join_url(cafe.code)), me)
     response = current_app.make_response((render_template(
-        "phone_plain.html", state=state, code=cafe.code, post_id=str(uuid.uuid4()), error=error, text=text,
+        "phone_plain.html", state=state, code=cafe.code, post_id=str(uuid.uuid4()), scribe_id=str(uuid.uuid4()), error=error, text=text,
         do_not_quote=do_not_quote, sent=request.args.get("sent") == "1", perspective_labels=perspectives.labels(),
     ), status))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _number(value: str) -> int | str:
+    """A form's digits as a number (anything else stays text, for the validator to refuse)."""
+    return int(value) if value.isdigit() and len(value) < 12 else value
 
 
 @bp.get("/p/<code>/table")
@@ -66,9 +71,20 @@ def post_insight(code: str):
             data = {"id": request.form.get("id"), "text": text}
             insight_id = check.client_id(data, "id")
             clean = check.text(data, "text", max_len=check.MAX_INSIGHT, multiline=True)
-            _row, _duplicate, broadcasts = posting.post_insight(db, cafe, me, insight_id, clean, do_not_quote, utcnow())
-    except NotFound:
-        raise
+            if "person_id" in request.form:
+                # The table host writes for someone at the table (scribe mode).
+                person_id = check.integer({"person_id": _number(request.form["person_id"])}, "person_id",
+                                          low=1, high=2**31 - 1)
+                person = store.participant(db, cafe, person_id)
+                _row, _duplicate, broadcasts = posting.scribe_insight(
+                    db, cafe, me, person, insight_id, clean, do_not_quote, utcnow())
+            else:
+                _row, _duplicate, broadcasts = posting.post_insight(
+                    db, cafe, me, insight_id, clean, do_not_quote, utcnow())
+    except NotFound as error:
+        if "participant" not in error.message:
+            raise
+        return _page(code, error.message, 400, text, do_not_quote)
     except RateLimited as error:
         response = _page(code, error.message, 429, text, do_not_quote)
         response.headers["Retry-After"] = str(error.retry_after)
