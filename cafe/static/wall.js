@@ -277,6 +277,30 @@
     resizeTimer = setTimeout(() => { if (cafe && !harvest) renderStream(); }, 150);
   });
 
+  /* The projector's controls: full screen (Fullscreen API), and the QR code hidden once everyone
+     is in, remembered on this wall (this browser) for this café. */
+  const qrKey = `cafe-wall-qr-hidden-${page.code}`;
+  function showQr(hidden) {
+    document.body.classList.toggle('qr-hidden', hidden);
+    const button = $('qr-toggle');
+    button.setAttribute('aria-pressed', hidden ? 'true' : 'false');
+    button.textContent = hidden ? S.show_qr : S.hide_qr;
+    try { if (hidden) localStorage.setItem(qrKey, '1'); else localStorage.removeItem(qrKey); } catch (e) { /* private mode */ }
+  }
+  let qrHidden = false;
+  try { qrHidden = localStorage.getItem(qrKey) === '1'; } catch (e) { /* private mode */ }
+  showQr(qrHidden);
+  $('qr-toggle').addEventListener('click', () => showQr(!document.body.classList.contains('qr-hidden')));
+  const full = $('fullscreen');
+  if (!document.fullscreenEnabled) full.hidden = true;
+  full.addEventListener('click', () => {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else document.documentElement.requestFullscreen().catch(() => {});
+  });
+  document.addEventListener('fullscreenchange', () => {
+    full.setAttribute('aria-pressed', document.fullscreenElement ? 'true' : 'false');
+  });
+
   Cafe.connect({ role: 'wall', code: page.code }, {
     state: onState,
     insight_posted: onInsightPosted,
