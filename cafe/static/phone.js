@@ -52,6 +52,12 @@
 
   /* Messages that fall in the same moment (2 minutes left, hand-over due) are read as one. */
   let pending = [];
+  /* Only this table's new insights, one at a time when they are few, counted when many arrive. */
+  const noteInsight = Cafe.summary('insight-live', (counts) => {
+    const c = counts.get('table');
+    return c.n === 1 ? c.detail : fill(S.new_many, { n: c.n });
+  }, 6000);
+
   function say(text) {
     if (!text) return;
     if (!pending.length) setTimeout(() => { Cafe.announce(pending.join(' ')); pending = []; }, 150);
@@ -69,7 +75,7 @@
       else if (queued) { insight = { ...insight, text: queued.text, private: false }; }
     }
     if (queued) insight.mine = true;
-    else if (!known && !insight.mine) $('insight-live').textContent = insight.private ? S.new_private : fill(S.new_insight, { text: insight.text });
+    else if (!known && !insight.mine) noteInsight('table', insight.private ? S.new_private : fill(S.new_insight, { text: insight.text }));
     if (known) insight.mine = known.mine || insight.mine;
     insights.set(insight.id, insight);
     renderInsights();
