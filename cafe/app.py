@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request
 from flask_babel import get_locale
 
-from cafe import config, db, limits, sockets, web
+from cafe import compression, config, db, limits, sockets, web
 from cafe.extensions import babel, csrf, socketio
 
 
@@ -69,6 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=bool(app.config.get("SECURE_COOKIES")))
+    # First registered, so Flask runs its after_request hook last, on what the others finished.
+    compression.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     csrf.init_app(app)
     db.init_app(app)

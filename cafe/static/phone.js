@@ -48,7 +48,22 @@
     if (conn.socket.active && status) status.textContent = S.reconnecting;
   });
   setInterval(flushOutbox, 15000); // retries anything whose reply timed out on a live connection
-  const feedback = window.CafeFeedback ? window.CafeFeedback(conn, S, page.code) : null; // phone-feedback.js
+  /* The harvest feedback script (phone-feedback.js) is fetched only once the harvest begins (or
+     when this phone still holds feedback it could not send), so the first visit stays light. */
+  let feedback = null;
+  let feedbackLoading = false;
+  function withFeedback(next) {
+    const waiting = Cafe.storedList(`cafe-feedback-outbox-${page.code}`).read().length > 0;
+    if (next.cafe.stage !== 'harvest' && !waiting) return;
+    if (feedback) { feedback.render(next); return; }
+    if (feedbackLoading || !page.feedback_script) return;
+    feedbackLoading = true;
+    const script = document.createElement('script');
+    script.src = page.feedback_script;
+    script.onload = () => { feedback = window.CafeFeedback(conn, S, page.code); if (state) feedback.render(state); };
+    script.onerror = () => { feedbackLoading = false; }; // tried again with the next state
+    document.head.appendChild(script);
+  }
 
   /* Messages that fall in the same moment (2 minutes left, hand-over due) are read as one. */
   let pending = [];
@@ -108,7 +123,7 @@
     flushOutbox(); // the round may just have started: send what was waiting for it
     renderNext();
     renderHarvest();
-    if (feedback) feedback.render(next);
+    withFeedback(next);
     // in the harvest only a nudge sent live (event 'nudged') is shown, never an old one from a round
     if (next.cafe.stage !== 'harvest' && next.cafe.last_nudge && isFresh(next.cafe.last_nudge)) showNudge(next.cafe.last_nudge);
     countdown.update(next.cafe);
@@ -486,5 +501,12 @@
       (theme.top_insights || []).length ? el('h4', { text: S.top_insights }) : null,
       el('ul', { class: 'top' }, ...(theme.top_insights || []).map((i) => el('li', {},
         el('span', { text: i.text }), el('span', { class: 'hint', text: ` · ${fill(S.resonated_n, { n: i.resonance })}` })))))));
+  }
+
+  /* The page arrives with this phone's state, so its table shows before the socket is up (slow
+     venue Wi-Fi); the socket's own state replaces it as soon as it connects. */
+  const first = document.getElementById('first-state');
+  if (first && !state) {
+    try { render(JSON.parse(first.textContent)); } catch (e) { /* the socket's state will come */ }
   }
 })();

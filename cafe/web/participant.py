@@ -10,8 +10,9 @@ from cafe import perspectives, store
 from cafe.db import transaction
 from cafe.errors import Invalid, NotFound
 from cafe.extensions import socketio
-from cafe.services import cafes, seating, utcnow
+from cafe.services import cafes, seating, utcnow, views
 from cafe.sockets import rooms
+from cafe.web.links import join_url
 
 bp = Blueprint("participant", __name__)
 COOKIE_AGE = 7 * 24 * 3600
@@ -84,10 +85,15 @@ def phone(code: str):
         if not _known(db, cafe):
             return redirect(url_for("participant.join", code=cafe.code))
         title = cafe.title
-    page = {"code": cafe.code, "participant_token": None}
+        me = store.participant_by_token(db, cafe, request.cookies[_cookie(cafe.code)])
+        # The phone's state in the page itself: its table shows before the socket is up.
+        first_state = views.participant_state(views.Snapshot(db, cafe, utcnow(), join_url(cafe.code)), me)
+    page = {"code": cafe.code, "participant_token": None,
+            "feedback_script": url_for("static", filename="phone-feedback.js")}
     labels = perspectives.labels()
     response = current_app.make_response(
-        render_template("phone.html", cafe_title=title, page=page, perspective_labels=labels, post_id=str(uuid.uuid4()))
+        render_template("phone.html", cafe_title=title, page=page, perspective_labels=labels, post_id=str(uuid.uuid4()),
+                        first_state=first_state)
     )
     response.headers["Cache-Control"] = "no-store"
     return response
