@@ -35,7 +35,7 @@ def scribe_insight(db, cafe, me, data: Any):
     insight_id = check.client_id(data, "id")
     person_id = check.integer(data, "person_id", low=1, high=2**31 - 1)
     text = check.text(data, "text", max_len=check.MAX_INSIGHT, multiline=True)
-    person = store.participant(db, cafe, person_id)
+    person = store.participant(db, cafe, int(person_id or 0))  # not nullable: never None
     row, duplicate, broadcasts = posting.scribe_insight(
         db, cafe, me, person, insight_id, text, check.flag(data, "do_not_quote"), now())
     payload = presenters.insight(row, person, store.resonance_count(db, row.id))

@@ -75,7 +75,7 @@ def post_insight(code: str):
                 # The table host writes for someone at the table (scribe mode).
                 person_id = check.integer({"person_id": _number(request.form["person_id"])}, "person_id",
                                           low=1, high=2**31 - 1)
-                person = store.participant(db, cafe, person_id)
+                person = store.participant(db, cafe, int(person_id or 0))  # not nullable: never None
                 _row, _duplicate, broadcasts = posting.scribe_insight(
                     db, cafe, me, person, insight_id, clean, do_not_quote, utcnow())
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import pairwise
 
 from playwright.sync_api import expect
 from services import post_form
@@ -66,7 +67,7 @@ def test_twenty_insights_make_a_few_polite_summaries(contexts, playwright, live_
                                arg=expected[name], timeout=30_000)
         said = page.evaluate("window.__said")
         about = [a for a in said if insight_count(a["text"])]
-        gaps = [round((b["at"] - a["at"]) / 1000, 1) for a, b in zip(about, about[1:])]
+        gaps = [round((b["at"] - a["at"]) / 1000, 1) for a, b in pairwise(about)]
         print(f"{name}: {len(said)} announcement(s), {len(about)} about the {expected[name]} new insights "
               f"(posted in {posting_s:.1f} s), gaps {gaps} s: {[a['text'] for a in about]}")
         assert sum(insight_count(a["text"]) for a in about) == expected[name], about

@@ -28,7 +28,7 @@ def seated(facilitator, perspectives):
 
 
 def test_a_host_writes_for_a_person_at_the_table_and_it_counts_as_theirs(facilitator):
-    person, host, other = seated(facilitator, ("researcher", "practitioner"))
+    person, host, _other = seated(facilitator, ("researcher", "practitioner"))
     insight_id = str(uuid.uuid4())
     payload = {"id": insight_id, "person_id": person, "text": "Paid time for peer workers"}
     reply = host.emit("scribe_insight", payload)
