@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import get_locale
 
-from cafe import config, db, languages, limits, offload, sockets, web
+from cafe import compression, config, db, languages, limits, offload, sockets, web
 from cafe.extensions import csrf, socketio
 
 
@@ -64,6 +64,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=bool(app.config.get("SECURE_COOKIES")))
+    # First registered, so Flask runs its after_request hook last, on what the others finished.
+    compression.init_app(app)
     languages.init_app(app)
     csrf.init_app(app)
     db.init_app(app)

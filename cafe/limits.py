@@ -20,6 +20,8 @@ PARTICIPANT_EVENTS = {
     # correcting an insight costs what posting one does: an edit loop is a post flood
     "edit_insight": "LIMIT_POST_INSIGHT",
     "withdraw_insight": "LIMIT_POST_INSIGHT",
+    # A host writing for someone at the table spends from their own posting bucket.
+    "scribe_insight": "LIMIT_POST_INSIGHT",
     "resonate": "LIMIT_RESONATE",
     "harvest_feedback": "LIMIT_HARVEST_FEEDBACK",
 }

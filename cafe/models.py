@@ -82,6 +82,8 @@ class InsightRow(Base):
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     # When the facilitator hid it during the rounds (None: shown); it stays in the record, marked.
     hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Who wrote it down when it is not the person's own post: "host" or "facilitator" (None: their own).
+    scribe: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
 
 
 class ResonanceRow(Base):

@@ -47,6 +47,7 @@ def insight(row: InsightRow, author: ParticipantRow | None, resonance: int, mine
         "resonance": resonance,
         "do_not_quote": row.do_not_quote,
         "posted_at": iso(row.posted_at),
+        "scribe": row.scribe,
     }
     if mine is not None:
         data["mine"] = mine

@@ -12,6 +12,12 @@ apt_packages=()
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || apt_packages+=(python3)
 python3 -m venv --help >/dev/null 2>&1 || apt_packages+=(python3-venv)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || apt_packages+=(python3-venv python3-pip)
+# Fonts the PDF report falls back on for scripts its shipped DejaVu lacks (small packages, about 4 MB):
+# Chinese and Japanese, Korean, Devanagari, black-and-white emoji.
+[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || apt_packages+=(fonts-droid-fallback)
+[ -f /usr/share/fonts/truetype/alee/Guseul.ttf ] || apt_packages+=(fonts-alee)
+[ -f /usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf ] || apt_packages+=(fonts-lohit-deva)
+[ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || apt_packages+=(fonts-symbola)
 if [ "$want_test" = 1 ]; then
   # Browser tests drive Debian's Chromium; scale-out tests run real PostgreSQL and Redis servers.
   [ -x /usr/bin/chromium ] || apt_packages+=(chromium fonts-dejavu-core)

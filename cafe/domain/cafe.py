@@ -139,6 +139,18 @@ class Cafe:
             raise Refused("no_seat")
         return round_no, table
 
+    def ensure_may_scribe(self, scribe: Person | None, subject: Person) -> tuple[int, int]:
+        """The (round, table) an insight written on someone's behalf is filed under: the facilitator
+        (`scribe` None) may write for anyone seated, a table host only for a person at the table they host."""
+        if scribe is not None:
+            self._ensure_present(scribe)
+            if scribe.id == subject.id:
+                raise Refused("scribe_self")
+            table_now = subject.table_in(self.round)
+            if table_now is None or scribe.hosts != table_now or scribe.table_in(self.round) != table_now:
+                raise Refused("not_scribe", code="forbidden")
+        return self.ensure_may_post(subject)
+
     def ensure_may_resonate(self, person: Person, author_id: int, insight_round: int, insight_table: int) -> None:
         """One may mark insights of a table one sat at, but never one's own."""
         self._ensure_present(person)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
+import unicodedata
 
 # Function words and the filler of spoken opinion; they say how people talk, not what about.
 STOPWORDS: frozenset[str] = frozenset("""
@@ -24,7 +26,28 @@ within without won't would wouldn't yes yet you you'd you'll you're you've your 
 yourselves
 """.split())
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def _marks() -> str:
+    """A regex class of every combining mark (Unicode categories Mn, Mc, Me) plus the zero-width
+    (non-)joiners: Arabic harakat, Devanagari vowel signs and viramas belong to their word."""
+    ranges: list[list[int]] = []
+    # Marks live in the first two planes and among plane 14's variation selectors: scan only those.
+    for code in (*range(0x20000), *range(0xE0000, min(0xE1000, sys.maxunicode + 1))):
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return f"[{parts}\u200c\u200d]"
+
+
+_MARK = _marks()
+# A word: a letter or digit, then letters, digits and combining marks (so "كَتَبَ" and "हिन्दी" stay
+# whole), apostrophes kept inside ("don't").
+_PART = rf"[^\W_](?:[^\W_]|{_MARK})*"
+_WORD = re.compile(rf"{_PART}(?:['’]{_PART})*")
 _VOWEL = re.compile(r"[aeiouy]")
 # Markup and code say nothing about what a person meant and must never become a label:
 # whole script/style elements, tags, entities, web addresses, and tokens that only code has

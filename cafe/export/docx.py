@@ -6,11 +6,14 @@ reader, and when printed in black and white; the figures stand next to every bar
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from flask_babel import gettext as _
 
@@ -106,6 +109,45 @@ def _block(doc: Any, block: Section) -> None:
         _voice_chart(doc, value, block.extra or "")
 
 
+# Fonts Word should use for the scripts the Latin default lacks; a word processor without them
+# substitutes its own font for that script, never dropping the text.
+EAST_ASIAN_FONT = "Noto Sans CJK SC"
+COMPLEX_SCRIPT_FONT = "Arial"
+
+
+def _rtl(text: str) -> bool:
+    """Whether a paragraph reads right to left: its first strongly directional letter decides (Unicode bidi rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def _paragraphs(doc: Any) -> Iterator[Any]:
+    yield from doc.paragraphs
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from cell.paragraphs
+
+
+def _scripts(doc: Any) -> None:
+    """Name fonts for East Asian and complex scripts, and mark right-to-left paragraphs and runs,
+    so Arabic and Hebrew read right in Word as they do in the PDF."""
+    fonts = doc.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    fonts.set(qn("w:cs"), COMPLEX_SCRIPT_FONT)
+    for paragraph in _paragraphs(doc):
+        if not _rtl(paragraph.text):
+            continue
+        paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+
+
 def render_docx(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> bytes:
     """The whole report as a .docx file."""
     report = build_report(data, labels)
@@ -114,6 +156,7 @@ def render_docx(data: Mapping[str, Any], labels: Mapping[str, str] | None = None
     doc.core_properties.author = "cafe"
     for block in sections(report):
         _block(doc, block)
+    _scripts(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -1,7 +1,11 @@
 """The café report as PDF (fpdf2), the same summary as the HTML report, charts drawn as shapes.
 
 Text uses DejaVu Sans, shipped in the package with its licence, so any machine renders Latin,
-Greek, Cyrillic, Arabic, Hebrew and more; CJK fonts found on the machine are added as fallbacks.
+Greek, Cyrillic, Arabic, Hebrew and more. Fonts from Debian packages (scripts/setup.sh installs them)
+are fallbacks for the scripts DejaVu lacks: Chinese and Japanese (fonts-droid-fallback), Korean (fonts-alee),
+Devanagari (fonts-lohit-deva) and emoji, in black and white (fonts-symbola). With uharfbuzz installed
+the text is shaped, so Arabic joins and reads right to left and Devanagari's marks sit where they belong.
+A missing font leaves its script out (as empty boxes), never the report; `missing_fonts()` says which.
 """
 from __future__ import annotations
 
@@ -21,12 +25,46 @@ from cafe.export.voices import VoiceTable
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
-# Scripts DejaVu lacks (Chinese, Japanese, Korean): used if the machine has one of these fonts.
-_FALLBACKS = (
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
-    Path("/usr/share/fonts/truetype/arphic/uming.ttc"),
-)
+# Scripts DejaVu lacks, by the Debian package that brings a font for them; the first font found of
+# each group is used (system fonts, never downloaded at run time).
+_FALLBACKS: dict[str, tuple[Path, ...]] = {
+    "fonts-droid-fallback (Chinese, Japanese, Korean)": (
+        Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+        Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+        Path("/usr/share/fonts/truetype/arphic/uming.ttc"),
+    ),
+    "fonts-alee (Korean Hangul, which the Droid fallback lacks)": (
+        Path("/usr/share/fonts/truetype/alee/Guseul.ttf"),
+        Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
+        Path("/usr/share/fonts/truetype/baekmuk/gulim.ttf"),
+    ),
+    "fonts-lohit-deva (Devanagari)": (
+        Path("/usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf"),
+        Path("/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"),
+    ),
+    "fonts-symbola (emoji)": (
+        Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"),
+        Path("/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf"),
+    ),
+}
+
+
+def _fallback_fonts() -> list[Path]:
+    found = (next((p for p in paths if p.exists()), None) for paths in _FALLBACKS.values())
+    return [p for p in found if p is not None]
+
+
+def missing_fonts() -> list[str]:
+    """The Debian packages whose fonts the PDF would like but this machine lacks."""
+    return [name for name, paths in _FALLBACKS.items() if not any(p.exists() for p in paths)]
+
+
+def _shaping_available() -> bool:
+    try:
+        import uharfbuzz  # noqa: F401  (fpdf2 shapes text with it)
+    except ImportError:
+        return False
+    return True
 INK, MUTED, ACCENT, FLAG_BG, HEAD_BG = (27, 27, 31), (85, 85, 95), (11, 92, 173), (255, 248, 230), (236, 234, 228)
 
 
@@ -45,11 +83,14 @@ def _document(report: Report) -> _Pdf:
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     fallbacks = []
-    for n, path in enumerate(p for p in _FALLBACKS if p.exists()):
+    for n, path in enumerate(_fallback_fonts()):
         pdf.add_font(f"fallback{n}", "", str(path))
         fallbacks.append(f"fallback{n}")
     if fallbacks:
-        pdf.set_fallback_fonts(fallbacks)
+        # exact_match=False: bold text in a script DejaVu lacks falls back to the regular face.
+        pdf.set_fallback_fonts(fallbacks, exact_match=False)
+    if _shaping_available():
+        pdf.set_text_shaping(True)
     pdf.set_title(f"{report.title} · {_('Harvest report')}")
     pdf.set_creator("cafe")
     pdf.set_lang("en")

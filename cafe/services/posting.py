@@ -33,10 +33,36 @@ def post_insight(
     with rules.obeyed():
         # The offline-resend path (`written_in`) obeys the same stage rules as a live post.
         round_no, table = rules.cafe_of(cafe).ensure_may_post(rules.person_of(session, cafe, person.id), written_in)
+    return _file(session, cafe, person, insight_id, text, do_not_quote, now, round_no, table, None)
+
+
+def scribe_insight(
+    session: Session, cafe: CafeRow, scribe: ParticipantRow | None, person: ParticipantRow, insight_id: str, text: str,
+    do_not_quote: bool, now: datetime,
+) -> tuple[InsightRow, bool, list[Broadcast]]:
+    """Store an insight a table host (or the facilitator, `scribe` None) writes down for a person at
+    the table: it is that person's, under their perspective, marked as written by a scribe."""
+    role = "facilitator" if scribe is None else "host"
+    existing = session.get(InsightRow, insight_id)
+    if existing is not None:
+        if existing.participant_id != person.id or existing.scribe != role:
+            raise Conflict(_("That insight id is already taken."))
+        return existing, True, []
+    with rules.obeyed():
+        round_no, table = rules.cafe_of(cafe).ensure_may_scribe(
+            rules.person_of(session, cafe, scribe.id) if scribe is not None else None,
+            rules.person_of(session, cafe, person.id))
+    return _file(session, cafe, person, insight_id, text, do_not_quote, now, round_no, table, role)
+
+
+def _file(
+    session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str, text: str, do_not_quote: bool,
+    now: datetime, round_no: int, table: int, scribe: str | None,
+) -> tuple[InsightRow, bool, list[Broadcast]]:
     plan = store.plan_of(cafe)
     insight = InsightRow(
         id=insight_id, cafe_id=cafe.id, participant_id=person.id, round=round_no, table_number=table,
-        theme=plan.theme_for(table, round_no).name, text=text, do_not_quote=do_not_quote, posted_at=now,
+        theme=plan.theme_for(table, round_no).name, text=text, do_not_quote=do_not_quote, posted_at=now, scribe=scribe,
     )
     try:
         with session.begin_nested():
@@ -44,7 +70,7 @@ def post_insight(
     except IntegrityError:
         # The same id arrived twice at once (a resend racing the first send): one row wins.
         existing = session.get(InsightRow, insight_id)
-        if existing is None or existing.participant_id != person.id:
+        if existing is None or existing.participant_id != person.id or existing.scribe != scribe:
             raise Conflict(_("That insight id is already taken.")) from None
         return existing, True, []
     payload = presenters.insight(insight, person, resonance=0)

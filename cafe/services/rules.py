@@ -42,6 +42,8 @@ def _messages() -> dict[str, str]:
         "not_your_insight": _("You can only change your own insights."),
         "round_closed": _("This insight's round is over: it can no longer be changed."),
         "not_host": _("Only the table host writes the hand-over."),
+        "not_scribe": _("Only the host of their table (or the facilitator) can write for this person."),
+        "scribe_self": _("Post your own insights as yourself, not as a scribe."),
         "harvest_not_started": _("The harvest has not started yet."),
         "last_round": _("This was the last round: start the harvest."),
         "harvest_started": _("The harvest has already started."),

@@ -35,20 +35,23 @@ def refusal(error: RateLimited) -> dict[str, Any]:
     return error.reply()
 
 
-def handler(role: str, event: str, prepare: Callable | None = None) -> Callable:
+def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = None) -> Callable:
     """Register a socket event for one role; the wrapped function gets (db_session, cafe, data)
-    plus the participant for participants, and returns (reply dict, broadcasts).
+    plus the participant for participants, and returns (reply dict, broadcasts). For several roles
+    it gets (db_session, cafe, participant or None, data).
 
     `prepare(db_session, cafe, data)`, for events whose change needs seconds of computing (a
     theme regrouped, a re-plan), runs first in a read transaction: it computes what the change
     will need (off the event loop, cached), so that the write transaction after it, which must
     not wait for anything while it holds SQLite's write lock, finds it ready."""
+    roles = role if isinstance(role, tuple) else (role,)
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(data: Any = None) -> dict[str, Any]:
-            if session.get("role") != role:
-                return Forbidden(f"Only the {role} may send {event}.").reply()
+            if session.get("role") not in roles:
+                return Forbidden(f"Only the {' or '.join(roles)} may send {event}.").reply()
+            role = session["role"]
             try:
                 # before any database work: a flood costs the server a dictionary look-up, no more
                 caller = session.get("participant_id") if role == "participant" else session.get("cafe_id")
@@ -61,6 +64,8 @@ def handler(role: str, event: str, prepare: Callable | None = None) -> Callable:
                     args = [db, cafe]
                     if role == "participant":
                         args.append(store.participant(db, cafe, session["participant_id"]))
+                    elif len(roles) > 1:
+                        args.append(None)
                     reply, broadcasts = fn(*args, data)
             except RateLimited as error:
                 return refusal(error)

@@ -47,6 +47,21 @@ def withdraw_insight(db, cafe, me, data: Any):
     return {"insight_id": insight_id}, moderating.withdraw(db, cafe, me, insight_id)
 
 
+@handler(("participant", "facilitator"), "scribe_insight")
+def scribe_insight(db, cafe, me, data: Any):
+    """A table host's phone (or the facilitator) writes an insight for a person at the table, e.g. one
+    without a phone; it is filed as theirs, marked as written by a scribe; the rooms get insight_posted."""
+    data = check.payload(data, {"id", "person_id", "text", "do_not_quote"})
+    insight_id = check.client_id(data, "id")
+    person_id = check.integer(data, "person_id", low=1, high=2**31 - 1)
+    text = check.text(data, "text", max_len=check.MAX_INSIGHT, multiline=True)
+    person = store.participant(db, cafe, int(person_id or 0))  # not nullable: never None
+    row, duplicate, broadcasts = posting.scribe_insight(
+        db, cafe, me, person, insight_id, text, check.flag(data, "do_not_quote"), now())
+    payload = presenters.insight(row, person, store.resonance_count(db, row.id))
+    return {"insight": payload, "duplicate": duplicate}, broadcasts
+
+
 @handler("participant", "resonate")
 def resonate(db, cafe, me, data: Any):
     """A phone marks an insight of its table; the same rooms get insight_resonated."""

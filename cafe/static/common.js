@@ -139,6 +139,27 @@ window.Cafe = (function () {
     setTimeout(() => { region.textContent = text; }, 50);
   }
 
+  /* New insights as one polite summary at most every `everyMs` (first after a short gather), so a
+     screen reader hears "5 new insights: Table A 3, Table B 2" instead of every single one.
+     `render(counts)` gets a Map key -> count of what arrived since the last summary. */
+  function summary(regionId, render, everyMs) {
+    let counts = new Map();
+    let timer = null;
+    let last = 0;
+    function flush() {
+      timer = null;
+      const region = document.getElementById(regionId);
+      if (region && counts.size) region.textContent = render(counts);
+      counts = new Map();
+      last = Date.now();
+    }
+    return function note(key, detail) {
+      const seen = counts.get(key);
+      counts.set(key, { n: (seen ? seen.n : 0) + 1, detail });
+      if (!timer) timer = setTimeout(flush, Math.max(1500, last + everyMs - Date.now()));
+    };
+  }
+
   /* A translated string with its {placeholders} filled in ("Table {label}" -> "Table C"); a
      placeholder with no value is left as it is. */
   function fill(text, values) {
@@ -154,5 +175,5 @@ window.Cafe = (function () {
     };
   }
 
-  return { strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce, storedList, fill };
+  return { strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce, storedList, fill, summary };
 })();

@@ -314,11 +314,15 @@
     if (t && old) placeCard(old, tableCard(t));
   }
 
+  const noteInsight = Cafe.summary('insight-live', (counts) => {
+    const parts = [...counts].map(([label, c]) => fmt(S.table_count, { label, n: c.n }));
+    const n = [...counts.values()].reduce((sum, c) => sum + c.n, 0);
+    return n === 1 ? fmt(S.new_one, { label: counts.keys().next().value }) : fmt(S.new_summary, { n, tables: parts.join(', ') });
+  }, 8000);
+
   function onInsight(insight) {
     if (!state) return;
-    if (!insights.has(insight.id)) {
-      $('insight-live').textContent = fmt(S.new_insight, { label: insight.table_label || tableLabel(insight.table), text: insight.text });
-    }
+    if (!insights.has(insight.id)) noteInsight(insight.table_label || tableLabel(insight.table));
     insights.set(insight.id, insight);
     const t = state.tables.find((x) => x.number === insight.table);
     if (t && insight.round === state.cafe.round) t.quiet = false;

@@ -51,10 +51,31 @@
     if (conn.socket.active && status) status.textContent = S.reconnecting;
   });
   setInterval(flushOutbox, 15000); // retries anything whose reply timed out on a live connection
-  const feedback = window.CafeFeedback ? window.CafeFeedback(conn, S, page.code) : null; // phone-feedback.js
+  /* The harvest feedback script (phone-feedback.js) is fetched only once the harvest begins (or
+     when this phone still holds feedback it could not send), so the first visit stays light. */
+  let feedback = null;
+  let feedbackLoading = false;
+  function withFeedback(next) {
+    const waiting = Cafe.storedList(`cafe-feedback-outbox-${page.code}`).read().length > 0;
+    if (next.cafe.stage !== 'harvest' && !waiting) return;
+    if (feedback) { feedback.render(next); return; }
+    if (feedbackLoading || !page.feedback_script) return;
+    feedbackLoading = true;
+    const script = document.createElement('script');
+    script.src = page.feedback_script;
+    script.onload = () => { feedback = window.CafeFeedback(conn, S, page.code); if (state) feedback.render(state); };
+    script.onerror = () => { feedbackLoading = false; }; // tried again with the next state
+    document.head.appendChild(script);
+  }
 
   /* Messages that fall in the same moment (2 minutes left, hand-over due) are read as one. */
   let pending = [];
+  /* Only this table's new insights, one at a time when they are few, counted when many arrive. */
+  const noteInsight = Cafe.summary('insight-live', (counts) => {
+    const c = counts.get('table');
+    return c.n === 1 ? c.detail : fill(S.new_many, { n: c.n });
+  }, 6000);
+
   function say(text) {
     if (!text) return;
     if (!pending.length) setTimeout(() => { Cafe.announce(pending.join(' ')); pending = []; }, 150);
@@ -72,7 +93,7 @@
       else if (queued) { insight = { ...insight, text: queued.text, private: false }; }
     }
     if (queued) insight.mine = true;
-    else if (!known && !insight.mine) $('insight-live').textContent = insight.private ? S.new_private : fill(S.new_insight, { text: insight.text });
+    else if (!known && !insight.mine) noteInsight('table', insight.private ? S.new_private : fill(S.new_insight, { text: insight.text }));
     if (known) insight.mine = known.mine || insight.mine;
     insights.set(insight.id, insight);
     renderInsights();
@@ -105,7 +126,7 @@
     flushOutbox(); // the round may just have started: send what was waiting for it
     renderNext();
     renderHarvest();
-    if (feedback) feedback.render(next);
+    withFeedback(next);
     const serverNow = Date.parse(next.cafe.server_now);
     if (!Number.isNaN(serverNow)) clockOffset = serverNow - Date.now();
     // in the harvest only a nudge sent live (event 'nudged') is shown, never an old one from a round;
@@ -340,7 +361,8 @@
       el('span', { class: 'author', text: insight.author || (insight.author_id ? fill(S.anonymous_n, { id: insight.author_id }) : S.anonymous) }),
       insight.perspective ? el('span', { class: 'perspective', text: perspectiveLabel(insight.perspective) }) : null,
       insight.do_not_quote && insight.mine ? el('span', { class: 'tag', text: S.not_quoted }) : null,
-      insight.hidden ? el('span', { class: 'tag hidden-tag', text: S.hidden_by_facilitator }) : null);
+      insight.hidden ? el('span', { class: 'tag hidden-tag', text: S.hidden_by_facilitator }) : null,
+      insight.scribe ? el('span', { class: 'tag', text: S.by_scribe }) : null);
     const button = el('button', {
       // aria-disabled rather than disabled keeps keyboard focus on the button after pressing it.
       type: 'button', class: 'resonate', 'aria-pressed': pressed ? 'true' : 'false', 'aria-disabled': pressed ? 'true' : null,
@@ -551,5 +573,12 @@
       (theme.top_insights || []).length ? el('h4', { text: S.top_insights }) : null,
       el('ul', { class: 'top' }, ...(theme.top_insights || []).map((i) => el('li', {},
         el('span', { text: i.text }), el('span', { class: 'hint', text: ` · ${fill(S.resonated_n, { n: i.resonance })}` })))))));
+  }
+
+  /* The page arrives with this phone's state, so its table shows before the socket is up (slow
+     venue Wi-Fi); the socket's own state replaces it as soon as it connects. */
+  const first = document.getElementById('first-state');
+  if (first && !state) {
+    try { render(JSON.parse(first.textContent)); } catch (e) { /* the socket's state will come */ }
   }
 })();

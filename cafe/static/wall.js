@@ -58,9 +58,24 @@
     label.textContent = small;
     label.hidden = small === '';
     $('wall').dataset.status = state;
+    warnTime(remaining, c);
     renderNudge();
   }
   const countdown = new Cafe.Countdown(tick);
+
+  /* The room's screen reader hears a summary every few seconds at most, and the time warnings. */
+  const noteInsight = Cafe.summary('insight-live', (counts) => {
+    const parts = [...counts].map(([label, c]) => fill(S.table_count, { label, n: c.n }));
+    const n = [...counts.values()].reduce((sum, c) => sum + c.n, 0);
+    return n === 1 ? fill(S.new_one, { label: counts.keys().next().value }) : fill(S.new_summary, { n, tables: parts.join(', ') });
+  }, 8000);
+  let lastLeft = null;
+  function warnTime(remaining, c) {
+    if (c.status !== 'running' || harvest) { lastLeft = null; return; }
+    if (lastLeft !== null && lastLeft > 120 && remaining <= 120 && remaining > 0) Cafe.announce(S.two_minutes);
+    if (lastLeft !== null && lastLeft > 0 && remaining <= 0) Cafe.announce(S.times_up);
+    lastLeft = remaining;
+  }
 
   /* ---- nudge banner: the newest nudge, for a few minutes ---- */
   function renderNudge() {
@@ -237,7 +252,7 @@
     if (harvest && !hadHarvest && before) Cafe.announce(S.harvest_started);
     else if (before && (before.round !== cafe.round || before.status !== cafe.status)) {
       if (cafe.status === 'running' && before.status === 'ready') Cafe.announce(fill(S.round_started, { n: cafe.round }));
-      else if (cafe.status === 'ended') Cafe.announce(fill(S.round_ended, { n: cafe.round }));
+      else if (cafe.status === 'ended') Cafe.announce(cafe.round < cafe.rounds ? `${fill(S.round_ended, { n: cafe.round })} ${S.move_now}` : fill(S.round_ended, { n: cafe.round }));
     }
   }
 
@@ -248,9 +263,7 @@
       const table = tables.find((t) => t.number === insight.table);
       if (table && (!cafe || insight.round === cafe.round)) table.insight_count = (table.insight_count || 0) + 1;
       freshId = insight.id;
-      if (quotable(insight)) {
-        $('insight-live').textContent = fill(S.new_insight, { label: insight.table_label || tableLabel(insight.table), text: insight.text });
-      }
+      if (quotable(insight)) noteInsight(insight.table_label || tableLabel(insight.table));
     }
     if (!cafe) return;
     renderTables();
@@ -277,6 +290,30 @@
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => { if (cafe && !harvest) renderStream(); }, 150);
+  });
+
+  /* The projector's controls: full screen (Fullscreen API), and the QR code hidden once everyone
+     is in, remembered on this wall (this browser) for this café. */
+  const qrKey = `cafe-wall-qr-hidden-${page.code}`;
+  function showQr(hidden) {
+    document.body.classList.toggle('qr-hidden', hidden);
+    const button = $('qr-toggle');
+    button.setAttribute('aria-pressed', hidden ? 'true' : 'false');
+    button.textContent = hidden ? S.show_qr : S.hide_qr;
+    try { if (hidden) localStorage.setItem(qrKey, '1'); else localStorage.removeItem(qrKey); } catch (e) { /* private mode */ }
+  }
+  let qrHidden = false;
+  try { qrHidden = localStorage.getItem(qrKey) === '1'; } catch (e) { /* private mode */ }
+  showQr(qrHidden);
+  $('qr-toggle').addEventListener('click', () => showQr(!document.body.classList.contains('qr-hidden')));
+  const full = $('fullscreen');
+  if (!document.fullscreenEnabled) full.hidden = true;
+  full.addEventListener('click', () => {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else document.documentElement.requestFullscreen().catch(() => {});
+  });
+  document.addEventListener('fullscreenchange', () => {
+    full.setAttribute('aria-pressed', document.fullscreenElement ? 'true' : 'false');
   });
 
   Cafe.connect({ role: 'wall', code: page.code }, {

@@ -11,7 +11,8 @@ from cafe.errors import NotFound, UnknownCode
 
 # Every page that answers differently for a join code that exists and one that does not: wrong codes
 # asked here count against the address, and a guessing address is refused on all of them.
-CODE_ENDPOINTS = frozenset({"home.join_by_code", "home.qr", "participant.join", "participant.phone", "wall.wall"})
+CODE_ENDPOINTS = frozenset({"home.join_by_code", "home.qr", "participant.join", "participant.phone", "wall.wall",
+                            "plain.table", "plain.post_insight"})
 
 
 def guessing_refused(seconds: int):
@@ -30,9 +31,9 @@ def note_wrong_code() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the blueprints, error pages and security headers."""
-    from cafe.web import facilitator, home, participant, wall
+    from cafe.web import facilitator, home, participant, plain, wall
 
-    for module in (home, facilitator, participant, wall):
+    for module in (home, facilitator, participant, plain, wall):
         app.register_blueprint(module.bp)
 
     @app.before_request

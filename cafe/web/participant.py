@@ -1,15 +1,18 @@
 """The participant's pages: join (works without JavaScript) and the live phone screen."""
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from cafe.domain.cafe import may_join
 from cafe import languages, perspectives, store
-from cafe.db import transaction
+from cafe.db import reading, transaction
 from cafe.errors import Invalid, NotFound
 from cafe.extensions import socketio
-from cafe.services import cafes, seating, utcnow
+from cafe.services import cafes, seating, utcnow, views
 from cafe.sockets import rooms
+from cafe.web.links import join_url
 
 bp = Blueprint("participant", __name__)
 COOKIE_AGE = 7 * 24 * 3600
@@ -78,18 +81,25 @@ def join(code: str):
 
 @bp.get("/p/<code>")
 def phone(code: str):
-    """The phone screen; it connects with the cookie the join set."""
-    with transaction() as db:
+    """The phone screen; it connects with the cookie the join set (a read: no write lock is held
+    while a harvest in the phone's first state is computed)."""
+    with reading() as db:
         cafe = store.cafe_by_code(db, code)
         if not _known(db, cafe):
             return redirect(url_for("participant.join", code=cafe.code))
         plan = store.plan_of(cafe)
         shown = plan.in_language(languages.current())
         title = shown.title if shown is not plan else cafe.title
-    page = {"code": cafe.code, "participant_token": None}
+        me = store.participant_by_token(db, cafe, request.cookies[_cookie(cafe.code)])
+        # The phone's state in the page itself: its table shows before the socket is up.
+        first_state = views.participant_state(
+            views.Snapshot(db, cafe, utcnow(), join_url(cafe.code), language=languages.current()), me)
+    page = {"code": cafe.code, "participant_token": None,
+            "feedback_script": url_for("static", filename="phone-feedback.js")}
     labels = perspectives.labels()
     response = current_app.make_response(
-        render_template("phone.html", cafe_title=title, page=page, perspective_labels=labels)
+        render_template("phone.html", cafe_title=title, page=page, perspective_labels=labels, post_id=str(uuid.uuid4()),
+                        first_state=first_state)
     )
     response.headers["Cache-Control"] = "no-store"
     return response

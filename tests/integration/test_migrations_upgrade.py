@@ -202,6 +202,7 @@ def test_postgresql_from_before_migrations_is_refused_by_serve_and_upgraded_by_c
         connection.execute("DROP TABLE health_probes")
         connection.execute("ALTER TABLE cafes DROP COLUMN joins_until")
         connection.execute("ALTER TABLE insights DROP COLUMN hidden_at")
+        connection.execute("ALTER TABLE insights DROP COLUMN scribe")
     with pytest.raises(SchemaError, match="cafe db upgrade"):
         app_on(driver_url)
     with psycopg.connect(url) as connection:

@@ -299,8 +299,8 @@ def test_every_page_has_one_h1_a_main_landmark_a_language_and_live_regions(make_
     expect(laptop.locator("#announcer")).to_contain_text("Round 1 started")
     expect(wall.locator("#announcer")).to_contain_text("Round 1 has started")
     post(other, "Pairing on the hard bugs helped us most")
-    for page in (laptop, wall):
-        expect(page.locator("[data-insight-live]")).to_contain_text("Pairing on the hard bugs helped us most")
+    for page in (laptop, wall):  # a summary of counts per table, not every insight's words
+        expect(page.locator("[data-insight-live]")).to_contain_text(re.compile(r"1 new insight at Table [A-Z]+"))
     if phone.locator("[data-table-label]").inner_text() == other.locator("[data-table-label]").inner_text():
         expect(phone.locator("[data-insight-live]")).to_contain_text("Pairing on the hard bugs helped us most")
     expect(other.locator("[data-insight-live]")).not_to_contain_text("Pairing")  # your own is 'sent', not 'new'
