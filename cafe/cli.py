@@ -271,7 +271,8 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     for name, fn, help_text in (("serve", serve, "start the server"), ("demo", demo, "start the server with a live demo café")):
         command = commands.add_parser(name, help=help_text)
-        command.add_argument("--host", default=os.environ.get("CAFE_HOST", "0.0.0.0"), help="address to listen on (default 0.0.0.0: reachable from phones)")
+        command.add_argument("--host", default=os.environ.get("CAFE_HOST", "0.0.0.0"),
+                             help="address to listen on (default 0.0.0.0: reachable from phones)")
         command.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")), help="port (default $PORT or 5000)")
         command.add_argument("--async-mode", choices=ASYNC_MODES, default=os.environ.get("CAFE_ASYNC_MODE", "eventlet"),
                              help="server: eventlet (default), gevent or threading; also CAFE_ASYNC_MODE")

@@ -17,7 +17,7 @@ import pytest
 # process where one runs), and test modules can import the helpers in tests/web.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "web"))
 
-from live import browser, contexts, live_server, playwright, server_control  # noqa: E402, F401
+from live import browser, contexts, live_server, playwright, server_control  # noqa: F401
 
 from cafe import create_app
 from cafe.extensions import socketio

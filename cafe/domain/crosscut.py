@@ -48,12 +48,12 @@ def crosscutting(themes: Mapping[str, Sequence[tuple[str, Sequence[str]]]]) -> l
     own: list[Vector] = []
     by_theme: dict[str, list[Vector]] = {theme: [] for theme in themes}
     start = 0
-    for (theme, _), members in zip(keys, texts):
+    for (theme, _), members in zip(keys, texts, strict=False):
         own.append(centroid(vectors[start:start + len(members)]))
         by_theme[theme].extend(vectors[start:start + len(members)])
         start += len(members)
     whole = {theme: centroid(found) for theme, found in by_theme.items()}
-    apart = [_apart(vec, whole[theme]) for (theme, _), vec in zip(keys, own)]
+    apart = [_apart(vec, whole[theme]) for (theme, _), vec in zip(keys, own, strict=False)]
     labels = [themes[t][i][0].casefold() for t, i in keys]
     parent = list(range(len(keys)))
 

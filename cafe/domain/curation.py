@@ -116,7 +116,7 @@ def reconcile(state: Curation, insights: Sequence[HarvestInsight]) -> Curation:
                     subs.append(CuratedSub(f"s{next_id}", UNSORTED, (), None))
                     bags.append(set())
                     next_id, best = next_id + 1, len(subs) - 1
-            subs[best] = replace(subs[best], insight_ids=subs[best].insight_ids + (item.id,))
+            subs[best] = replace(subs[best], insight_ids=(*subs[best].insight_ids, item.id))
             bags[best] |= words
     return _tidy(replace(state, hidden=hidden, next_id=next_id), subs, by_id)
 
@@ -161,7 +161,7 @@ def apply(state: Curation, op: Op, insights: Sequence[HarvestInsight], regroup: 
             subs.append(CuratedSub(f"s{state.next_id}", label_of([by_id[op.insight_id]]), (), None))
             state = replace(state, next_id=state.next_id + 1)
         subs[where] = _without(subs[where], {op.insight_id})
-        subs[target] = replace(subs[target], insight_ids=subs[target].insight_ids + (op.insight_id,))
+        subs[target] = replace(subs[target], insight_ids=(*subs[target].insight_ids, op.insight_id))
     elif op.kind == "hide":
         where = _where(subs, op.insight_id, state)
         state = replace(state, hidden={**state.hidden, op.insight_id: subs[where].id})
@@ -176,7 +176,7 @@ def apply(state: Curation, op: Op, insights: Sequence[HarvestInsight], regroup: 
         if target is None:
             subs.append(CuratedSub(f"s{state.next_id}", UNSORTED, (), None))
             state, target = replace(state, next_id=state.next_id + 1), len(subs) - 1
-        subs[target] = replace(subs[target], insight_ids=subs[target].insight_ids + (op.insight_id,))
+        subs[target] = replace(subs[target], insight_ids=(*subs[target].insight_ids, op.insight_id))
         state = replace(state, hidden={i: s for i, s in state.hidden.items() if i != op.insight_id})
     elif op.kind == "pin":
         where = _where(subs, op.insight_id, state)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cafe.domain.words import STOPWORDS, prose, stem
+import itertools
 
 FALLBACK_LABEL = "Other"
 MIN_WORDS, MAX_WORDS = 2, 5
@@ -272,7 +273,7 @@ def _tail(clean: str, run: Sequence[_Token], b: int) -> tuple[str, int] | None:
 def _wording(clean: str, words: Sequence[_Token]) -> str:
     """The words as written, joined by a space, or by the hyphen or slash that joined them."""
     out = words[0].shown
-    for before, word in zip(words, words[1:]):
+    for before, word in itertools.pairwise(words):
         out += (clean[before.end:word.start].strip() or " ") + word.shown
     return out
 

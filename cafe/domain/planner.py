@@ -136,7 +136,7 @@ def fixed_tables(request: RotationRequest) -> dict[int, int]:
     last = {}
     if request.seating:
         for table in request.seating[-1]:
-            last.update({person: table.table - 1 for person in table.members})
+            last.update(dict.fromkeys(table.members, table.table - 1))
     fixed: dict[int, int] = {}
     host_at: dict[int, PersonId] = {}
     people = request.participants
@@ -155,7 +155,7 @@ def fixed_tables(request: RotationRequest) -> dict[int, int]:
         if p.stays and i not in fixed:
             def crowding(t: int) -> tuple[int, int, int]:
                 at = [j for j, table in fixed.items() if table == t]
-                same = sum(people[j].perspective == p.perspective for j in at) if p.perspective else 0
+                same = sum(people[j].perspective == p.perspective for j in at) if p.perspective else 0  # noqa: B023  (called at once, within this iteration)
                 return (len(at), same, t)
             fixed[i] = min(range(request.tables), key=crowding)
     return fixed
@@ -255,14 +255,14 @@ def _tables(request: RotationRequest, everyone: list[Participant], past, past_th
         tables_.extend(TableSeating(t + 1, names[past_themes[r][t]] if past_themes[r][t] >= 0 else None, None, ())
                        for t in range(request.tables) if t + 1 not in given)
         tables_.sort(key=lambda t: t.table)
-    for r, seats in enumerate(schedule.seat):
+    for r, _seats in enumerate(schedule.seat):
         row = []
         for t in range(request.tables):
             members = sorted(schedule.members[r][t])
             host = next((everyone[i].id for i in members if everyone[i].host), None)
             ids = tuple(everyone[i].id for i in members)
             if host is not None:
-                ids = (host,) + tuple(i for i in ids if i != host)
+                ids = (host, *(i for i in ids if i != host))
             theme = schedule.theme[r][t]
             row.append(TableSeating(t + 1, names[theme] if theme >= 0 else None, host, ids))
         result.append(row)

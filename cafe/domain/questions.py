@@ -53,9 +53,8 @@ def question_sentences(text: str) -> list[str]:
         sentence = piece.strip(" \t-–—•*")
         if not sentence:
             continue
-        if sentence.endswith(_QUESTION_END) or sentence.startswith("¿"):
-            if len(sentence.split()) >= MIN_WORDS:
-                found.append(sentence)
+        if (sentence.endswith(_QUESTION_END) or sentence.startswith("¿")) and len(sentence.split()) >= MIN_WORDS:
+            found.append(sentence)
     return found
 
 

@@ -86,10 +86,7 @@ def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
             continue
         p, q = move  # p holds perspective k and leaves its table for q's
         if p in whole and q in whole:
-            if routes_free:
-                parts = (0, 0, _route_spread(schedule, p, q), 0)
-            else:
-                parts = schedule.chain_parts(p, q, all_rounds)
+            parts = (0, 0, _route_spread(schedule, p, q), 0) if routes_free else schedule.chain_parts(p, q, all_rounds)
             if accept(parts):
                 for rr in all_rounds:
                     if schedule.seat[rr][p] != schedule.seat[rr][q]:
@@ -113,7 +110,7 @@ def _route_spread(schedule: Schedule, p: int, q: int) -> int:
     """Change in perspective squares if p and q traded their whole itineraries."""
     kp, kq = schedule.perspective[p], schedule.perspective[q]
     change = 0
-    for seats, row in zip(schedule.seat, schedule.counts):
+    for seats, row in zip(schedule.seat, schedule.counts, strict=False):
         a, b = seats[p], seats[q]
         if a != b:
             if kp >= 0:
@@ -204,7 +201,7 @@ def relabel(schedule: Schedule, *, iterations: int, seed: int) -> None:
         if ki == kj:
             continue
         delta = 0
-        for r, (a, b) in enumerate(zip(routes[i], routes[j])):
+        for r, (a, b) in enumerate(zip(routes[i], routes[j], strict=False)):
             if a != b:
                 row = counts[r]
                 if ki >= 0:
@@ -213,7 +210,7 @@ def relabel(schedule: Schedule, *, iterations: int, seed: int) -> None:
                     delta += 2 * (row[a][kj] - row[b][kj] + 1)
         if delta > 0 and rng.random() >= math.exp(-delta / temperature):
             continue
-        for r, (a, b) in enumerate(zip(routes[i], routes[j])):
+        for r, (a, b) in enumerate(zip(routes[i], routes[j], strict=False)):
             if a != b:
                 row = counts[r]
                 if ki >= 0:
@@ -234,7 +231,7 @@ def relabel(schedule: Schedule, *, iterations: int, seed: int) -> None:
         walkers.setdefault(schedule.perspective[p], []).append(p)
     plan, themes = schedule.snapshot()
     before = (schedule.theme_cost, schedule.meet_cost, schedule.stay_cost)
-    for route, k in zip(routes, best):
+    for route, k in zip(routes, best, strict=False):
         p = walkers[k].pop()
         for r, t in enumerate(route):
             plan[r][p] = t

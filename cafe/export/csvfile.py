@@ -24,7 +24,8 @@ def cell(value: Any) -> Any:
 
 
 def render_csv(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
-    """CSV text; perspectives stay as keys, the host of the table in that round is named like authors; a do_not_quote or hidden insight's text is withheld (its row still counts)."""
+    """CSV text; perspectives stay as keys, the host of the table in that round is named like authors;
+    a do_not_quote or hidden insight's text is withheld (its row still counts)."""
     del labels  # CSV keeps the stable keys so it can be analysed and joined on
     code = data.get("cafe", {}).get("code", "")
     tables = {t["number"]: t["label"] for t in data.get("tables", [])}

@@ -7,12 +7,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cafe import presenters, store
-from cafe.domain.plan import plan_from_dict
-from cafe.errors import Invalid
 from cafe.models import (
-    CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow, RoundLogRow, SeatRow, TableRow,
+    CafeRow, InsightRow, NudgeRow, ResonanceRow, RoundLogRow, SeatRow,
 )
-from cafe.services import cafes, curating, feedback, harvest_view, harvesting
+from cafe.services import curating, feedback, harvest_view, harvesting
 from cafe.domain.textclean import printable_tree
 from cafe.services.views import Snapshot
 
@@ -40,7 +38,8 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
         "plan": dict(cafe.plan),
         "tables": [{"number": t.number, "label": presenters.table_label(t.number)} for t in snap.tables],
         "participants": [
-            {"id": p.id, "name": p.name, "perspective": p.perspective, "host_of": host_of.get(p.id), "joined_at": presenters.iso(p.joined_at)}
+            {"id": p.id, "name": p.name, "perspective": p.perspective, "host_of": host_of.get(p.id),
+             "joined_at": presenters.iso(p.joined_at)}
             for p in snap.people.values()
         ],
         "seats": [{"participant_id": s.participant_id, "round": s.round, "table": s.table_number} for s in seats],

@@ -74,10 +74,7 @@ def export(host_token: str, fmt: str):
         snap = views.Snapshot(db, cafe, utcnow(), join_url(cafe.code))
         data = exporting.export_data(snap)
     labels = perspectives.labels()
-    if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False, indent=2)
-    else:
-        body = exporting.render(fmt, data, labels)
+    body = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else exporting.render(fmt, data, labels)
     if fmt == "csv" and isinstance(body, str):
         body = "\ufeff" + body  # the byte-order mark makes spreadsheet programs read UTF-8 names right
     mimetype, ext = EXPORTS[fmt]

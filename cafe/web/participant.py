@@ -50,7 +50,7 @@ def join(code: str):
             perspective = request.form.get("perspective", "")
             try:
                 stays = request.form.get("stays") == "yes"
-                person, token = cafes.join(db, cafe, name, perspective, utcnow(), stays=stays)
+                _person, token = cafes.join(db, cafe, name, perspective, utcnow(), stays=stays)
             except Invalid as error:
                 errors["name" if "name" in error.message else "perspective"] = error.message
             else:

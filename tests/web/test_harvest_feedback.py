@@ -11,6 +11,7 @@ from sqlalchemy import select
 from cafe.db import transaction
 from cafe.extensions import socketio
 from cafe.models import FeedbackRow
+from datetime import UTC
 
 THEME = "Community Builder"
 OTHER = "Citizen Leader"
@@ -30,7 +31,8 @@ def changed(client) -> list[str]:
 
 def feedback_rows(app) -> list[tuple]:
     with app.app_context(), transaction() as db:
-        return [(r.id, r.participant_id, r.kind, r.theme, r.text, r.do_not_quote) for r in db.scalars(select(FeedbackRow).order_by(FeedbackRow.seq))]
+        rows = db.scalars(select(FeedbackRow).order_by(FeedbackRow.seq))
+        return [(r.id, r.participant_id, r.kind, r.theme, r.text, r.do_not_quote) for r in rows]
 
 
 class Harvest:
@@ -284,9 +286,9 @@ def test_the_json_export_carries_feedback_and_cafe_import_reads_it_back(harvest,
 
 
 def harvest_now():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+    return datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("entry", [
@@ -304,9 +306,8 @@ def test_a_malformed_feedback_entry_makes_the_import_fail_and_change_nothing(har
     exported = harvest.facilitator.http.get(f"/f/{harvest.facilitator.host_token}/export.json").get_json()
     entry = {**entry, "participant_id": exported["participants"][0]["id"]} if entry.get("participant_id") == 1 else entry
     exported["feedback"] = [entry]
-    with pytest.raises(Invalid):
-        with harvest.app.app_context(), transaction() as db:
-            exporting.import_cafe(db, exported, harvest_now())
+    with pytest.raises(Invalid), harvest.app.app_context(), transaction() as db:
+        exporting.import_cafe(db, exported, harvest_now())
     with harvest.app.app_context(), transaction() as db:
         assert len(db.scalars(select(CafeRow)).all()) == 1
     assert feedback_rows(harvest.app) == []
