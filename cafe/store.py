@@ -147,7 +147,7 @@ def seats(session: Session, cafe: CafeRow, round_no: int) -> dict[int, int]:
     rows = session.execute(
         select(SeatRow.participant_id, SeatRow.table_number).where(SeatRow.cafe_id == cafe.id, SeatRow.round == round_no)
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def seat_of(session: Session, cafe: CafeRow, participant_id: int, round_no: int) -> int | None:
@@ -180,7 +180,7 @@ def resonance_counts(session: Session, cafe: CafeRow) -> dict[str, int]:
         .where(InsightRow.cafe_id == cafe.id)
         .group_by(ResonanceRow.insight_id)
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def resonance_count(session: Session, insight_id: str) -> int:
@@ -268,4 +268,4 @@ def itinerary_of(session: Session, cafe: CafeRow, participant_id: int) -> dict[i
     rows = session.execute(
         select(SeatRow.round, SeatRow.table_number).where(SeatRow.cafe_id == cafe.id, SeatRow.participant_id == participant_id)
     )
-    return dict(rows)
+    return dict(rows.all())

@@ -27,7 +27,7 @@ def versions(session: Session, cafe: CafeRow) -> dict[str, int]:
     """theme -> the version of its curation (themes nobody edited are absent)."""
     rows = session.execute(select(HarvestCurationRow.theme, HarvestCurationRow.version)
                            .where(HarvestCurationRow.cafe_id == cafe.id))
-    return dict(rows)
+    return dict(rows.all())
 
 
 def hidden_ids(session: Session, cafe: CafeRow) -> set[str]:
