@@ -72,13 +72,13 @@ def crosscutting(themes: Mapping[str, Sequence[tuple[str, Sequence[str]]]]) -> l
     for i in range(len(keys)):
         sets.setdefault(find(i), []).append(i)
     patterns = []
-    for members in sets.values():
-        groups = tuple(dict.fromkeys(keys[i][0] for i in members))
+    for indices in sets.values():
+        groups = tuple(dict.fromkeys(keys[i][0] for i in indices))
         if len(groups) < 2:
             continue
-        inside = [t for i in members for t in texts[i]]
-        inside_keys = set(members)
+        inside = [t for i in indices for t in texts[i]]
+        inside_keys = set(indices)
         outside = [t for i in range(len(keys)) if i not in inside_keys for t in texts[i]]
-        patterns.append(Pattern(label_for(inside, outside), groups, tuple(keys[i] for i in members)))
+        patterns.append(Pattern(label_for(inside, outside), groups, tuple(keys[i] for i in indices)))
     patterns.sort(key=lambda p: (-len(p.groups), -len(p.members), p.members))
     return patterns

@@ -163,8 +163,9 @@ def theme_cosets(r: Ring, themes: int) -> tuple[tuple[int, ...], Callable[[int, 
     """Ring element -> coset of a subgroup of index `themes`, and coset addition; None if none fits."""
     if r.size % themes:
         return None
-    if r.is_field and prime_power(r.size) and prime_power(r.size)[1] > 1:
-        p, _e = prime_power(r.size)  # type: ignore[misc]
+    size_power = prime_power(r.size)
+    if r.is_field and size_power and size_power[1] > 1:
+        p = size_power[0]
         power = prime_power(themes)
         if themes == 1 or power is None or power[0] != p:
             return None

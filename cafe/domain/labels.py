@@ -151,7 +151,7 @@ class ThemeWords:
             # common in the group and rare overall (IDF), and more common here than elsewhere (lift)
             share = dfg / n
             lift = share / ((dfo + 1) / (others + 1)) if others else 1.0
-            return share * math.log((total + 1) / (dfg + dfo + 0.5)) * min(lift, 4.0) ** 0.5
+            return share * math.log((total + 1) / (dfg + dfo + 0.5)) * float(min(lift, 4.0) ** 0.5)
 
         ranked = sorted(df_in, key=lambda k: (-score(df_in[k], len(self.holding[k]) - df_in[k]), k))
         anchors = frozenset(([k for k in ranked if k not in _WEAK] or ranked)[:ANCHORS])

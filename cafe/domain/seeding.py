@@ -79,7 +79,7 @@ def designed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, i
     if rounds == 0 or tables < 2 or any(c > 1 for c in Counter(fixed.values()).values()):
         return []
     travellers = sorted((i for i in range(people) if i not in fixed), key=lambda i: (perspectives[i] < 0, perspectives[i], i))
-    starts = []
+    starts: list[tuple[list[list[int]], list[list[int]] | None]] = []
     if people == 15 and tables == 5 and rounds <= 7 and not fixed:
         starts.append((_plan_from_groups(kirkman_rounds(rounds), dict(zip(range(15), travellers, strict=False)), people), None))
     size = math.ceil(people / tables)
@@ -89,9 +89,9 @@ def designed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, i
     virtual = not fixed  # nobody needs to stay: leave the standing-still column empty
     options: list[list[int | None]] = []
     for stride in dict.fromkeys([1, max(1, themes), 2, 3, tables + 1]):
-        multipliers = [round_no * stride % tables for round_no in range(rounds)]
-        if len(set(multipliers)) == rounds:
-            options.append(list(multipliers))
+        steps = [round_no * stride % tables for round_no in range(rounds)]
+        if len(set(steps)) == rounds:
+            options.append(list(steps))
     if r.is_field and size == tables and not fixed and rounds == tables + 1:
         options = [[*range(tables), None]]
     for multipliers in options:

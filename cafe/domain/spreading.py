@@ -163,7 +163,7 @@ def relabel(schedule: Schedule, *, iterations: int, seed: int) -> None:
     routes = [[seats[p] for seats in schedule.seat] for p in whole]
     counts = [[list(table) for table in row] for row in schedule.counts]
     rng = random.Random(seed)
-    at = [[[] for _ in range(schedule.tables)] for _ in routes[0]]  # round, table -> routes through it
+    at: list[list[list[int]]] = [[[] for _ in range(schedule.tables)] for _ in routes[0]]  # round, table -> routes through it
     for i, route in enumerate(routes):
         for r, t in enumerate(route):
             at[r][t].append(i)
