@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import sys
+from typing import Any
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
@@ -65,7 +66,7 @@ def _print_banner(base: str, join_url: str, facilitator_url: str, extra: list[st
 def _run(app, args, mode: str) -> None:
     from cafe.extensions import socketio
 
-    options: dict[str, object] = {"host": args.host, "port": args.port, "log_output": args.verbose}
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_output": args.verbose}
     if mode == "eventlet":
         options["max_size"] = 10_000  # the default pool of 1,024 green threads caps the room size
         # Request lines go through the logging filters (cafe.logs), never straight to stderr.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import overload
 from dataclasses import replace
 from collections import defaultdict
 from collections.abc import Mapping
@@ -29,6 +30,12 @@ from cafe.models import (
 )
 
 
+@overload
+def utc(value: datetime) -> datetime: ...
+@overload
+def utc(value: None) -> None: ...
+@overload
+def utc(value: datetime | None) -> datetime | None: ...
 def utc(value: datetime | None) -> datetime | None:
     """Every stored time is UTC: SQLite hands back naive datetimes, PostgreSQL ones in its own TimeZone."""
     if value is None:

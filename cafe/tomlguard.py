@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tomllib
 from datetime import date, datetime, time
+from collections.abc import Callable
 from typing import Any
 
 MAX_BYTES = 64 * 1024  # the shipped plans are 2 to 6 KB
@@ -158,7 +159,9 @@ def _untagged(obj: dict[str, Any]) -> Any:
     kind = obj.get(_WHEN)
     if kind is None or set(obj) != {_WHEN, "value"}:
         return obj
-    return {"datetime": datetime, "date": date, "time": time}[kind].fromisoformat(obj["value"])
+    parse: dict[str, Callable[[str], datetime | date | time]] = {
+        "datetime": datetime.fromisoformat, "date": date.fromisoformat, "time": time.fromisoformat}
+    return parse[kind](obj["value"])
 
 
 class ChildFailed(RuntimeError):

@@ -9,7 +9,6 @@ from types import MappingProxyType
 from typing import Any
 
 from cafe.domain.plan_text import line_of as _line_of
-from cafe.domain.plan_text import plan_to_toml  # noqa: F401  (part of this module's API)
 from cafe.domain.textclean import UnsafeText, clean
 
 THEME_MODES = ("rotate", "fixed")
@@ -249,7 +248,7 @@ def _themes(r: _Reader, data: dict[str, Any], rounds: int) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
-def plan_from_input(data: dict[str, Any], *, source: str = "<plan>", text: str | None = None) -> Plan:
+def plan_from_input(data: object, *, source: str = "<plan>", text: str | None = None) -> Plan:
     """A plan from outside (a form, an uploaded or checked file, an import): every text cleaned as
     all user text is (textclean), then checked like plan_from_dict."""
     return _plan(_Reader(source, text, cleaning=True), data)
@@ -263,7 +262,7 @@ def plan_from_dict(data: dict[str, Any], *, source: str = "<plan>", text: str | 
     return _plan(_Reader(source, text), data)
 
 
-def _plan(r: _Reader, data: dict[str, Any]) -> Plan:
+def _plan(r: _Reader, data: object) -> Plan:
     if not isinstance(data, dict):
         raise r.error(None, f"a plan must be a table of fields, not {_kind(data)}")
     _reject_unknown(r, data, _PLAN_FIELDS, "")

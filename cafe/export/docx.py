@@ -6,7 +6,7 @@ reader, and when printed in black and white; the figures stand next to every bar
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from docx import Document
@@ -38,7 +38,7 @@ def _quote(doc: Any, quote: Quote, suffix: str = "") -> None:
     _meta(doc, f"— {quote.provenance}{suffix}")
 
 
-def _table(doc: Any, head: tuple[str, ...], rows: list[tuple[str, ...]], right_from: int = 1) -> None:
+def _table(doc: Any, head: tuple[str, ...], rows: Sequence[Sequence[str]], right_from: int = 1) -> None:
     table = doc.add_table(rows=1, cols=len(head))
     table.style = "Light List Accent 1"
     for cell, text in zip(table.rows[0].cells, head, strict=False):

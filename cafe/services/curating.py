@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -85,7 +85,7 @@ def curate(snap: Snapshot, theme: str, version: int, op: curation.Op) -> tuple[d
             raise _stale() from None
     else:
         # The WHERE on the version makes a concurrent edit from another process lose cleanly.
-        done = session.execute(
+        done: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE's result is a cursor
             update(HarvestCurationRow)
             .where(HarvestCurationRow.id == row.id, HarvestCurationRow.version == current)
             .values(version=new.version, state=curation.to_json(new))

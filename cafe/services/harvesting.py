@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import get_locale
@@ -38,7 +39,7 @@ def items(snap: Snapshot) -> list[HarvestInsight]:
     ]
 
 
-def regroup(insights: list[HarvestInsight], k: int | None) -> ThemeHarvest:
+def regroup(insights: Sequence[HarvestInsight], k: int | None) -> ThemeHarvest:
     """The automatic grouping of some insights of one theme (curation's set_k, reset and split use it)."""
     if not insights:
         return ThemeHarvest("", 0, (), (), {})

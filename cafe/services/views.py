@@ -71,7 +71,7 @@ class Snapshot:
         """A running round with no insight from the table for a while (3 minutes, or a third of the round)."""
         if self.row.status != "running":
             return False
-        started = self.clock.deadline and self.clock.deadline.timestamp() - self.clock.duration_s
+        started = None if self.clock.deadline is None else self.clock.deadline.timestamp() - self.clock.duration_s
         reference = last_at.timestamp() if last_at else started
         if reference is None:
             return False
@@ -79,7 +79,7 @@ class Snapshot:
 
     def handovers(self, table_number: int | None = None) -> list[dict[str, Any]]:
         return [
-            presenters.handover(h, self.plan, self.people.get(h.host_participant_id))
+            presenters.handover(h, self.plan, None if h.host_participant_id is None else self.people.get(h.host_participant_id))
             for h in store.handovers(self.session, self.row, table_number)
         ]
 

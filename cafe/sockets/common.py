@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request, session
+from flask import session
 
 from cafe import limits, store
 from cafe.db import transaction
@@ -38,7 +38,7 @@ def handler(role: str, event: str) -> Callable:
             try:
                 # before any database work: a flood costs the server a dictionary look-up, no more
                 caller = session.get("participant_id") if role == "participant" else session.get("cafe_id")
-                limits.limits().event(event, role, caller, request.sid, limits.address())
+                limits.limits().event(event, role, caller, rooms.sid(), limits.address())
                 with transaction() as db:
                     cafe = store.cafe_by_code(db, session["code"])
                     args = [db, cafe]

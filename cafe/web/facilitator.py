@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 
 from cafe import perspectives, store
 from cafe.db import transaction
-from cafe.domain.plan import plan_to_toml
+from cafe.domain.plan_text import plan_to_toml
 from cafe.services import exporting, printing, utcnow, views
 from cafe.web.links import facilitator_urls, join_url
 
