@@ -6,33 +6,14 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from cafe.domain import curation
 from cafe.errors import CafeError, Conflict, Invalid, NotFound
-from cafe.models import CafeRow, HarvestCurationRow
-from cafe.services import Broadcast, rules
+from cafe.models import HarvestCurationRow
+from cafe.services import Broadcast, harvesting, rules
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
-
-
-def stored(session: Session, cafe: CafeRow) -> dict[str, curation.Curation]:
-    """theme -> the curated state saved for it (themes nobody edited are absent)."""
-    rows = session.scalars(select(HarvestCurationRow).where(HarvestCurationRow.cafe_id == cafe.id))
-    return {row.theme: curation.from_json(row.state, row.version) for row in rows}
-
-
-def versions(session: Session, cafe: CafeRow) -> dict[str, int]:
-    """theme -> the version of its curation (themes nobody edited are absent)."""
-    rows = session.execute(select(HarvestCurationRow.theme, HarvestCurationRow.version)
-                           .where(HarvestCurationRow.cafe_id == cafe.id))
-    return dict(rows.all())
-
-
-def hidden_ids(session: Session, cafe: CafeRow) -> set[str]:
-    """Insights the facilitator hid from the harvest."""
-    return {i for state in stored(session, cafe).values() for i in state.hidden}
 
 
 def _stale() -> Conflict:
@@ -58,8 +39,6 @@ def _refusal(error: curation.CurationError) -> CafeError:
 def curate(snap: Snapshot, theme: str, version: int, op: curation.Op) -> tuple[dict[str, Any], list[Broadcast]]:
     """Apply one edit to a theme's harvest if `version` is the theme's current one; every screen
     of the café then re-syncs (cafe_changed, reason harvest_changed)."""
-    from cafe.services import harvesting  # harvesting reads the stored curations through this module
-
     session, cafe = snap.session, snap.row
     with rules.obeyed():
         rules.cafe_of(cafe).ensure_may_curate()

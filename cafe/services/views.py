@@ -11,7 +11,7 @@ from cafe import presenters, store
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, InsightRow, ParticipantRow
 from cafe.domain.privacy import Reader
-from cafe.services import curating, feedback, harvest_view, harvesting
+from cafe.services import curations, feedback, harvest_view, harvesting
 
 QUIET_AFTER_S = 180
 
@@ -115,7 +115,7 @@ def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
 
 def wall_state(snap: Snapshot) -> dict[str, Any]:
     """The projector: no names of tables' members, nothing marked "do not quote me", nothing hidden from the harvest."""
-    hidden = curating.hidden_ids(snap.session, snap.row) if snap.row.stage == "harvest" else set()
+    hidden = curations.hidden_ids(snap.session, snap.row) if snap.row.stage == "harvest" else set()
     return {
         "role": "wall",
         "cafe": snap.cafe(),

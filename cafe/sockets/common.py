@@ -13,7 +13,7 @@ from cafe.db import transaction
 from cafe.errors import CafeError, Forbidden
 from cafe.extensions import socketio
 from cafe.services import Broadcast, utcnow
-from cafe.sockets import rooms
+from cafe import rooms
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from cafe.db import transaction
 from cafe.errors import CafeError, UnknownCode
 from cafe.extensions import socketio
 from cafe.services import views
-from cafe.sockets import rooms
+from cafe import rooms
 from cafe.sockets.common import now
-from cafe.web.links import facilitator_urls, join_url
+from cafe.links import facilitator_urls, join_url
 
 
 def _identify(auth: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from cafe import limits
 from cafe.errors import RateLimited
 from cafe.extensions import socketio
-from cafe.sockets import rooms
+from cafe import rooms
 
 
 @socketio.on("*")

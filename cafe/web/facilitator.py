@@ -9,7 +9,7 @@ from cafe import perspectives, store
 from cafe.db import transaction
 from cafe.domain.plan_text import plan_to_toml
 from cafe.services import exporting, printing, utcnow, views
-from cafe.web.links import facilitator_urls, join_url
+from cafe.links import facilitator_urls, join_url
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
 

@@ -9,7 +9,7 @@ from cafe.db import transaction
 from cafe.errors import Invalid, NotFound
 from cafe.extensions import socketio
 from cafe.services import cafes, seating, utcnow
-from cafe.sockets import rooms
+from cafe import rooms
 
 bp = Blueprint("participant", __name__)
 COOKIE_AGE = 7 * 24 * 3600

@@ -15,7 +15,7 @@ from cafe.errors import Conflict, Invalid, NotFound
 from cafe.extensions import socketio
 from cafe.models import CafeRow, HandoverRow, InsightRow, ParticipantRow
 from cafe.plans import load_plan, plan_path
-from cafe.services import cafes, exporting, rounds, seating, views
+from cafe.services import cafes, exporting, importing, rounds, seating, views
 
 T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
 ICIC = "icic-2023-lived-experience-roles.toml"
@@ -343,7 +343,7 @@ def test_import_service_creates_a_new_cafe_with_the_same_content(tmp_path, facil
                             "DATABASE_URL": f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"})
     try:
         with elsewhere.app_context(), transaction() as db:
-            row, token = exporting.import_cafe(db, exported, T0)
+            row, token = importing.import_cafe(db, exported, T0)
             code = row.code
         assert token
         original = cafe_contents(facilitator.app, facilitator.code)
@@ -425,7 +425,7 @@ def test_a_malformed_import_changes_nothing(app, facilitator):
         cafes_before = db.scalar(select(func.count()).select_from(CafeRow))
         people_before = db.scalar(select(func.count()).select_from(ParticipantRow))
     with pytest.raises(Invalid), app.app_context(), transaction() as db:
-        exporting.import_cafe(db, exported, T0)
+        importing.import_cafe(db, exported, T0)
     with app.app_context(), transaction() as db:
         assert db.scalar(select(func.count()).select_from(CafeRow)) == cafes_before
         assert db.scalar(select(func.count()).select_from(ParticipantRow)) == people_before

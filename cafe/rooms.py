@@ -1,4 +1,4 @@
-"""Every Socket.IO room name, in one place."""
+"""Every Socket.IO room name, in one place (the socket handlers and the HTTP pages both emit to them)."""
 from __future__ import annotations
 
 from flask import request
