@@ -83,7 +83,7 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901  (one benchmark scenario, read top to bottom)
     parser = argparse.ArgumentParser()
     parser.add_argument("--phones", type=int, default=60)
     parser.add_argument("--posts", type=int, default=5)

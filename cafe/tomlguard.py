@@ -60,7 +60,7 @@ def _check_lines(text: str) -> None:
         raise TomlRefused(f"the line is longer than {MAX_LINE:,} characters", number)
 
 
-def scan(text: str) -> None:
+def scan(text: str) -> None:  # noqa: C901  (a one-pass tokenizer: its state stays in one loop)
     """Refuse text whose shape no plan needs (see the module's limits); linear in its length."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise TomlRefused(f"the file is larger than {MAX_BYTES // 1024} KB")

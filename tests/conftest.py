@@ -25,6 +25,22 @@ from csrf_forms import BrowserClient
 
 ICIC = "icic-2023-lived-experience-roles.toml"
 
+# Marks follow from what a test uses (fixtures used through other fixtures count): a browser is
+# a browser test, a real server process is slow. Tests that are slow for other reasons say so.
+BROWSER_FIXTURES = frozenset({"browser", "contexts", "playwright"})
+SERVER_FIXTURES = frozenset({"live_server", "server_control"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by these marks
+def pytest_collection_modifyitems(config, items):
+    """Mark browser and real-server tests, so `-m "not browser and not slow"` leaves them out."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def app(tmp_path):

@@ -25,6 +25,8 @@ ICIC = "icic-2023-lived-experience-roles.toml"
 RETRO = "quick-team-retro.toml"
 QUIET_S = 0.4  # how long we listen for a message that must not come
 
+pytestmark = pytest.mark.scale_out  # several server processes, Redis, nginx and PostgreSQL
+
 
 @pytest.fixture(scope="module")
 def redis_service() -> Iterator[Redis]:
