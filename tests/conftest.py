@@ -29,6 +29,25 @@ ICIC = "icic-2023-lived-experience-roles.toml"
 # a browser test, a real server process is slow. Tests that are slow for other reasons say so.
 BROWSER_FIXTURES = frozenset({"browser", "contexts", "playwright"})
 SERVER_FIXTURES = frozenset({"live_server", "server_control"})
+# Whole files that take seconds per test (measured): they start the commands or a server as
+# processes, upgrade databases, fuzz, plan big rooms or harvest with the embeddings.
+SLOW_FILES = frozenset({
+    "tests/web/test_cli.py",  # `cafe serve`, `cafe demo` and `cafe import` as processes
+    "tests/integration/test_rotation_cli.py",  # the command as a process, big plans
+    "tests/integration/test_harvest_cli.py",  # the command as a process, with the embeddings
+    "tests/integration/test_migrations_upgrade.py",  # real schema upgrades of old database files
+    "tests/integration/test_harvest_extras.py",  # whole-café harvests with the embeddings
+    "tests/safety/test_safety_fuzz.py",  # hypothesis against every event and form
+    "tests/safety/test_safety_rules_logs.py",  # a verbose real server
+    "tests/safety/test_safety_privacy_words.py",  # every report of a harvested café, both groupings
+    "tests/unit/test_planner_spread.py",  # rooms of up to 60 planned several times over
+    "tests/unit/test_planner_designs.py",  # re-planning against designs and histories
+})
+# Single tests that are slow in an otherwise quick file.
+SLOW_TESTS = frozenset({
+    "tests/unit/test_curation.py::test_any_sequence_of_edits_keeps_every_insight_exactly_once",  # hypothesis
+    "tests/safety/test_safety_input_text.py::test_cleaned_text_is_safe_for_every_file_and_cleaning_again_changes_nothing",
+})
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by these marks
@@ -38,7 +57,8 @@ def pytest_collection_modifyitems(config, items):
         used = set(getattr(item, "fixturenames", ()))
         if used & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        if used & SERVER_FIXTURES:
+        path = item.nodeid.split("::", 1)[0]
+        if used & SERVER_FIXTURES or path in SLOW_FILES or item.nodeid.split("[", 1)[0] in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
 
 
