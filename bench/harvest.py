@@ -56,7 +56,7 @@ def _comb2(x: int) -> float:
 def adjusted_rand(gold: Sequence[str], pred: Sequence[int]) -> float:
     """Adjusted Rand index (Hubert and Arabie)."""
     n = len(gold)
-    pairs = Counter(zip(gold, pred))
+    pairs = Counter(zip(gold, pred, strict=False))
     index = sum(_comb2(c) for c in pairs.values())
     a = sum(_comb2(c) for c in Counter(gold).values())
     b = sum(_comb2(c) for c in Counter(pred).values())
@@ -74,7 +74,7 @@ def _entropy(counts: Counter, n: int) -> float:
 def normalized_mutual_info(gold: Sequence[str], pred: Sequence[int]) -> float:
     """NMI with arithmetic-mean normalisation: I(U;V) / ((H(U) + H(V)) / 2)."""
     n = len(gold)
-    cg, cp, joint = Counter(gold), Counter(pred), Counter(zip(gold, pred))
+    cg, cp, joint = Counter(gold), Counter(pred), Counter(zip(gold, pred, strict=False))
     mi = sum(c / n * math.log(c * n / (cg[g] * cp[p])) for (g, p), c in joint.items())
     hg, hp = _entropy(cg, n), _entropy(cp, n)
     if hg + hp == 0:
@@ -237,14 +237,14 @@ def _fit(family: str, train: list[tuple[int, int]]) -> float:
     """The scale with the least mean count error on (n, true k) pairs; ties: the middle one."""
     grid = FAMILIES[family][1]
     errors = [sum(abs(_rule_k(family, c, n) - k) for n, k in train) for c in grid]
-    best = [c for c, e in zip(grid, errors) if e == min(errors)]
+    best = [c for c, e in zip(grid, errors, strict=False) if e == min(errors)]
     return best[(len(best) - 1) // 2]
 
 
 def cross_validate(tables: dict, scores: dict, vectors, halves: dict[str, set[str]]) -> list[str]:
     """Lines reporting count error and ARI/NMI of each count rule fitted on some topics, scored on others."""
     keys = list(tables)
-    sizes = [(len(tables[key]), t) for key, t in zip(keys, scores["true_k"])]
+    sizes = [(len(tables[key]), t) for key, t in zip(keys, scores["true_k"], strict=False)]
     cache: dict[tuple[int, int], tuple[float, float]] = {}
 
     def at_k(i: int, k: int) -> tuple[float, float]:
@@ -298,7 +298,7 @@ def grouping_figures(tables: dict, scores: dict, halves: dict[str, set[str]], pe
     keys = list(tables)
 
     def mean(key: str, topics_in: set[str] | None = None) -> float:
-        picked = [v for (topic, _), v in zip(keys, scores[key]) if topics_in is None or topic in topics_in]
+        picked = [v for (topic, _), v in zip(keys, scores[key], strict=False) if topics_in is None or topic in topics_in]
         return sum(picked) / len(picked)
 
     print(f"{len(tables)} tables, {sum(len(r) for r in tables.values())} insights ({path.name})"

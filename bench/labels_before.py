@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from cafe.domain.grouping import STOPWORDS, stem
 from cafe.domain.labels import short_text  # unchanged by phrase labels
 from cafe.domain.words import prose
+import itertools
 
 _SURFACE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _WEAK = frozenset(stem(w) for w in """
@@ -48,7 +49,7 @@ def _doc_freq(seqs: Sequence[Sequence[tuple[str, str]]]) -> tuple[Counter[str], 
     pairs: Counter[str] = Counter()
     for seq in seqs:
         uni.update({s for s, _ in seq if s})
-        pairs.update({f"{a} {b}" for (a, _), (b, _) in zip(seq, seq[1:]) if a and b and a != b})
+        pairs.update({f"{a} {b}" for (a, _), (b, _) in itertools.pairwise(seq) if a and b and a != b})
     return uni, pairs
 
 

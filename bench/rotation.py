@@ -63,13 +63,13 @@ def shuffled(request: RotationRequest, seed: int) -> list[list[TableSeating]]:
     for t in fixed.values():
         counts[t] += 1
     sizes = table_sizes(len(people), counts)
-    room = [size - count for size, count in zip(sizes, counts)]
+    room = [size - count for size, count in zip(sizes, counts, strict=False)]
     slots = [t for t, free in enumerate(room) for _ in range(free)]
     travellers = [i for i in range(len(people)) if i not in fixed]
     rounds = []
     for r in range(request.rounds):
         rng.shuffle(travellers)
-        at = dict(fixed) | dict(zip(travellers, slots))
+        at = dict(fixed) | dict(zip(travellers, slots, strict=False))
         row = []
         for t in range(request.tables):
             members = tuple(people[i].id for i in sorted(i for i, table in at.items() if table == t))
@@ -114,7 +114,8 @@ def spread_bound(request: RotationRequest) -> int:
     return played + per_round * (request.rounds - len(request.seating))
 
 
-def measure(label: str, request: RotationRequest, trials: int = 5, themeless: bool = False) -> tuple[dict[str, int], float, dict[str, float]]:
+def measure(label: str, request: RotationRequest, trials: int = 5,
+            themeless: bool = False) -> tuple[dict[str, int], float, dict[str, float]]:
     started = time.perf_counter()
     plan = plan_rotation(request)
     seconds = time.perf_counter() - started

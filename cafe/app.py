@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask
 from flask_babel import get_locale
@@ -74,7 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sockets.init_app(app)
     socketio.init_app(
         app,
-        async_mode=app.config.get("ASYNC_MODE"),
+        async_mode=cast(Any, app.config.get("ASYNC_MODE")),  # one of ASYNC_MODES, or None to let Flask-SocketIO choose
         message_queue=app.config.get("MESSAGE_QUEUE"),
         max_http_buffer_size=64 * 1024,
         ping_interval=20,

@@ -51,8 +51,10 @@ def _limits_from_environment() -> dict[str, object]:
         elif isinstance(default, tuple):
             burst, every = raw.split("/", 1)
             values[name] = (int(burst), float(every))
-        else:
-            values[name] = type(default)(raw)
+        elif isinstance(default, float):
+            values[name] = float(raw)
+        else:  # the rest are whole numbers
+            values[name] = int(raw)
     return values
 
 

@@ -119,7 +119,7 @@ class Database:
             if sqlite:
                 # Batch migrations copy and drop tables; with foreign keys on, dropping a parent
                 # would cascade into its children's rows. The pragma only changes outside a transaction.
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+                _driver_pragma(connection, "PRAGMA foreign_keys=OFF")
             try:
                 with connection.begin():
                     if not sqlite:
@@ -142,7 +142,7 @@ class Database:
                             raise SchemaError(f"the upgrade would leave {len(broken)} rows pointing at nothing; nothing was changed")
             finally:
                 if sqlite:
-                    connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                    _driver_pragma(connection, "PRAGMA foreign_keys=ON")
         where = f"; the old file is kept at {backup}" if backup else ""
         return f"cafe: upgraded the database schema from {current or 'v0 (before migrations)'} to {head}{where}"
 
@@ -242,3 +242,11 @@ def transaction():
 def reading():
     """Shortcut for get_db().reading()."""
     return get_db().reading()
+
+
+def _driver_pragma(connection: Connection, statement: str) -> None:
+    """A PRAGMA straight to the driver, outside SQLAlchemy's transaction (foreign_keys only changes there)."""
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise SchemaError("the database connection is closed")
+    driver.execute(statement)

@@ -60,7 +60,7 @@ def _chatter(app: Flask, code: str, bots: list[int]) -> None:
     """Every few seconds a simulated person says something or marks what resonates."""
     rng = random.Random(2023)
     while True:
-        socketio.sleep(rng.uniform(2.0, 5.0))
+        socketio.sleep(rng.uniform(2.0, 5.0))  # type: ignore[arg-type]  # the stub says int; any seconds work
         with app.app_context():
             try:
                 with transaction() as db:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from cafe.domain.cafe import joins_close_at, nudge_expires_at
 from cafe.domain.plan import Plan
@@ -26,6 +26,12 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+@overload
+def person(row: ParticipantRow) -> dict[str, Any]: ...
+@overload
+def person(row: None) -> None: ...
+@overload
+def person(row: ParticipantRow | None) -> dict[str, Any] | None: ...
 def person(row: ParticipantRow | None) -> dict[str, Any] | None:
     if row is None:
         return None

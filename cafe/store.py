@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import overload
 from dataclasses import replace
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -30,13 +31,19 @@ from cafe.models import (
 )
 
 
+@overload
+def utc(value: datetime) -> datetime: ...
+@overload
+def utc(value: None) -> None: ...
+@overload
+def utc(value: datetime | None) -> datetime | None: ...
 def utc(value: datetime | None) -> datetime | None:
     """Every stored time is UTC: SQLite hands back naive datetimes, PostgreSQL ones in its own TimeZone."""
     if value is None:
         return value
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def token_hash(token: str) -> str:
@@ -163,7 +170,7 @@ def seats(session: Session, cafe: CafeRow, round_no: int) -> dict[int, int]:
     rows = session.execute(
         select(SeatRow.participant_id, SeatRow.table_number).where(SeatRow.cafe_id == cafe.id, SeatRow.round == round_no)
     )
-    return {pid: number for pid, number in rows}
+    return dict(rows.all())
 
 
 def seat_of(session: Session, cafe: CafeRow, participant_id: int, round_no: int) -> int | None:
@@ -196,7 +203,7 @@ def resonance_counts(session: Session, cafe: CafeRow) -> dict[str, int]:
         .where(InsightRow.cafe_id == cafe.id)
         .group_by(ResonanceRow.insight_id)
     )
-    return {insight_id: count for insight_id, count in rows}
+    return dict(rows.all())
 
 
 def resonance_count(session: Session, insight_id: str) -> int:
@@ -284,4 +291,4 @@ def itinerary_of(session: Session, cafe: CafeRow, participant_id: int) -> dict[i
     rows = session.execute(
         select(SeatRow.round, SeatRow.table_number).where(SeatRow.cafe_id == cafe.id, SeatRow.participant_id == participant_id)
     )
-    return {round_no: number for round_no, number in rows}
+    return dict(rows.all())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal, overload
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -70,6 +70,10 @@ def clean_text(value: str, key: str, *, multiline: bool = False) -> str:
         raise Invalid(_("%(field)s contains characters that are not valid text.", field=_name(key))) from None
 
 
+@overload
+def integer(data: dict[str, Any], key: str, *, low: int, high: int, nullable: Literal[False] = False) -> int: ...
+@overload
+def integer(data: dict[str, Any], key: str, *, low: int, high: int, nullable: bool) -> int | None: ...
 def integer(data: dict[str, Any], key: str, *, low: int, high: int, nullable: bool = False) -> int | None:
     """A whole number in [low, high] (bools are refused)."""
     value = data.get(key)

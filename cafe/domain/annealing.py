@@ -11,7 +11,7 @@ import random
 from cafe.domain.seating_search import MEET_WEIGHT, Schedule
 
 
-def _try_chain(schedule, p: int, q: int, rounds: list[int], temperature: float, rng) -> float:
+def _try_chain(schedule: Schedule, p: int, q: int, rounds: list[int], temperature: float, rng: random.Random) -> float:
     """Swap p and q in every given round where they sit apart, if the annealing rule accepts
     the change in cost; returns the change made (0 when refused)."""
     delta = schedule.chain_delta(p, q, rounds)
@@ -23,7 +23,7 @@ def _try_chain(schedule, p: int, q: int, rounds: list[int], temperature: float, 
     return delta
 
 
-def _accept(delta: int, temperature: float, rng: random.Random) -> bool:
+def _accept(delta: float, temperature: float, rng: random.Random) -> bool:
     return delta <= 0 or (delta < 20 * temperature and rng.random() < math.exp(-delta / temperature))
 
 
@@ -33,7 +33,8 @@ def anneal(schedule: Schedule, *, iterations: int, seed: int, target: int = 0, h
     rng = random.Random(seed)
     movable = [[p for p in range(schedule.people) if not schedule.fixed[p] and seats[p] >= 0] for seats in schedule.seat]
     rounds = [r for r in range(schedule.rounds) if len(movable[r]) > 1 and schedule.tables > 1]
-    best_cost, best = schedule.cost, schedule.snapshot()
+    best_cost: float = schedule.cost
+    best = schedule.snapshot()
     if not rounds or best_cost <= target or iterations <= 0:
         return
     # Swapping two travellers' whole itineraries keeps who-meets-whom of a designed plan intact.
@@ -43,47 +44,20 @@ def anneal(schedule: Schedule, *, iterations: int, seed: int, target: int = 0, h
     cold = 0.5
     cooling = (cold / hot) ** (1.0 / iterations)
     temperature = hot
-    cost = best_cost
+    cost: float = best_cost
     for step in range(iterations):
         temperature *= cooling
         r = rounds[step % len(rounds)]
         roll = rng.random()
         if roll < 0.1 and len(wanderers) > 1:
-            p, q = wanderers[rng.randrange(len(wanderers))], wanderers[rng.randrange(len(wanderers))]
-            if p == q:
-                continue
-            cost += _try_chain(schedule, p, q, list(range(schedule.rounds)), temperature, rng)
+            delta, settled = _itinerary_swap(schedule, wanderers, temperature, rng)
         elif roll < 0.2 and (schedule.themes_movable or len(loose) > 1):
-            pool = range(schedule.tables) if schedule.themes_movable else loose
-            a, b = rng.choice(pool), rng.choice(pool)
-            if a == b:
-                continue
-            move = schedule.theme_swap if schedule.themes_movable and (len(loose) < 2 or roll < 0.15) else schedule.group_swap
-            if move == schedule.group_swap and not (a in loose and b in loose):
-                continue
-            before = schedule.cost
-            move(r, a, b)
-            delta = schedule.cost - before
-            if _accept(delta, temperature, rng):
-                cost += delta
-            else:
-                move(r, a, b)
+            delta, settled = _table_exchange(schedule, r, roll, loose, temperature, rng)
         else:
-            people = movable[r]
-            p, q = people[rng.randrange(len(people))], people[rng.randrange(len(people))]
-            if schedule.seat[r][p] == schedule.seat[r][q]:
-                continue
-            ta, tb = schedule.theme[r][schedule.seat[r][p]], schedule.theme[r][schedule.seat[r][q]]
-            if ta == tb or schedule.rounds == 1:
-                delta = schedule.swap_delta(r, p, q)
-                if _accept(delta, temperature, rng):
-                    schedule.swap(r, p, q)
-                    cost += delta
-                continue
-            chain = schedule.chain(p, q, r)
-            if chain is None:
-                continue
-            cost += _try_chain(schedule, p, q, chain, temperature, rng)
+            delta, settled = _seat_swap(schedule, r, movable[r], temperature, rng)
+        cost += delta
+        if not settled:
+            continue
         if cost < best_cost and (cost <= target or temperature < MEET_WEIGHT / 4):
             # Early on the best is soon beaten, so copying the plan waits until it cools.
             best_cost, best = cost, schedule.snapshot()
@@ -91,3 +65,51 @@ def anneal(schedule: Schedule, *, iterations: int, seed: int, target: int = 0, h
             return
     if best_cost < cost:
         schedule.load(*best)
+
+
+# The three kinds of move. Each returns the change in cost it made and whether the step counts
+# for keeping the best plan (False: nothing to try, or a plain swap, which goes straight on).
+
+def _itinerary_swap(schedule: Schedule, wanderers: list[int], temperature: float, rng: random.Random) -> tuple[float, bool]:
+    """Two travellers swap their whole itineraries."""
+    p, q = wanderers[rng.randrange(len(wanderers))], wanderers[rng.randrange(len(wanderers))]
+    if p == q:
+        return 0, False
+    return _try_chain(schedule, p, q, list(range(schedule.rounds)), temperature, rng), True
+
+
+def _table_exchange(schedule: Schedule, r: int, roll: float, loose: list[int], temperature: float,
+                    rng: random.Random) -> tuple[float, bool]:
+    """Two tables exchange their themes, or two loose tables their whole groups, in round r."""
+    pool = range(schedule.tables) if schedule.themes_movable else loose
+    a, b = rng.choice(pool), rng.choice(pool)
+    if a == b:
+        return 0, False
+    move = schedule.theme_swap if schedule.themes_movable and (len(loose) < 2 or roll < 0.15) else schedule.group_swap
+    if move == schedule.group_swap and not (a in loose and b in loose):
+        return 0, False
+    before = schedule.cost
+    move(r, a, b)
+    delta = schedule.cost - before
+    if _accept(delta, temperature, rng):
+        return delta, True
+    move(r, a, b)
+    return 0, True
+
+
+def _seat_swap(schedule: Schedule, r: int, people: list[int], temperature: float, rng: random.Random) -> tuple[float, bool]:
+    """Two people swap seats in round r, or along a chain of rounds that keeps their themes new."""
+    p, q = people[rng.randrange(len(people))], people[rng.randrange(len(people))]
+    if schedule.seat[r][p] == schedule.seat[r][q]:
+        return 0, False
+    ta, tb = schedule.theme[r][schedule.seat[r][p]], schedule.theme[r][schedule.seat[r][q]]
+    if ta == tb or schedule.rounds == 1:
+        delta = schedule.swap_delta(r, p, q)
+        if _accept(delta, temperature, rng):
+            schedule.swap(r, p, q)
+            return delta, False
+        return 0, False
+    chain = schedule.chain(p, q, r)
+    if chain is None:
+        return 0, False
+    return _try_chain(schedule, p, q, chain, temperature, rng), True

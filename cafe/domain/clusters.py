@@ -54,7 +54,7 @@ class Texts:
         out = Texts.__new__(Texts)
         out.words = None if words is None else sparse.csr_matrix(inv @ words)
         # dense rows keep their precision (float32 makes the big products cheaper)
-        out.dense = None if dense is None else np.asarray(inv @ dense, dtype=self.dense.dtype)
+        out.dense = None if dense is None or self.dense is None else np.asarray(inv @ dense, dtype=self.dense.dtype)
         out.n = rows
         return out
 

@@ -48,12 +48,12 @@ def crosscutting(themes: Mapping[str, Sequence[tuple[str, Sequence[str]]]]) -> l
     own: list[Vector] = []
     by_theme: dict[str, list[Vector]] = {theme: [] for theme in themes}
     start = 0
-    for (theme, _), members in zip(keys, texts):
+    for (theme, _), members in zip(keys, texts, strict=False):
         own.append(centroid(vectors[start:start + len(members)]))
         by_theme[theme].extend(vectors[start:start + len(members)])
         start += len(members)
     whole = {theme: centroid(found) for theme, found in by_theme.items()}
-    apart = [_apart(vec, whole[theme]) for (theme, _), vec in zip(keys, own)]
+    apart = [_apart(vec, whole[theme]) for (theme, _), vec in zip(keys, own, strict=False)]
     labels = [themes[t][i][0].casefold() for t, i in keys]
     parent = list(range(len(keys)))
 
@@ -72,13 +72,13 @@ def crosscutting(themes: Mapping[str, Sequence[tuple[str, Sequence[str]]]]) -> l
     for i in range(len(keys)):
         sets.setdefault(find(i), []).append(i)
     patterns = []
-    for members in sets.values():
-        groups = tuple(dict.fromkeys(keys[i][0] for i in members))
+    for indices in sets.values():
+        groups = tuple(dict.fromkeys(keys[i][0] for i in indices))
         if len(groups) < 2:
             continue
-        inside = [t for i in members for t in texts[i]]
-        inside_keys = set(members)
+        inside = [t for i in indices for t in texts[i]]
+        inside_keys = set(indices)
         outside = [t for i in range(len(keys)) if i not in inside_keys for t in texts[i]]
-        patterns.append(Pattern(label_for(inside, outside), groups, tuple(keys[i] for i in members)))
+        patterns.append(Pattern(label_for(inside, outside), groups, tuple(keys[i] for i in indices)))
     patterns.sort(key=lambda p: (-len(p.groups), -len(p.members), p.members))
     return patterns

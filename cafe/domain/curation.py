@@ -116,7 +116,7 @@ def reconcile(state: Curation, insights: Sequence[HarvestInsight]) -> Curation:
                     subs.append(CuratedSub(f"s{next_id}", UNSORTED, (), None))
                     bags.append(set())
                     next_id, best = next_id + 1, len(subs) - 1
-            subs[best] = replace(subs[best], insight_ids=subs[best].insight_ids + (item.id,))
+            subs[best] = replace(subs[best], insight_ids=(*subs[best].insight_ids, item.id))
             bags[best] |= words
     return _tidy(replace(state, hidden=hidden, next_id=next_id), subs, by_id)
 
@@ -139,64 +139,100 @@ def apply(state: Curation, op: Op, insights: Sequence[HarvestInsight], regroup: 
     if op.kind not in OPS:
         raise CurationError("bad_op", op.kind)
     if op.kind in ("set_k", "reset"):
-        if op.kind == "set_k" and (op.k is None or not 1 <= op.k <= MAX_K):
-            raise CurationError("bad_op", "k")
-        shown = [i for i in insights if i.id not in state.hidden]
-        k = op.k if op.kind == "set_k" else None
-        fresh = from_harvest(regroup(shown, k), state.hidden, k, state.version + 1, state.next_id)
-        return _tidy(fresh, list(fresh.subthemes), by_id)
-    if op.kind == "rename":
-        at = _sub_index(subs, op.subtheme)
-        label = (op.label or "").strip()
-        if not label or len(label) > MAX_LABEL:
-            raise CurationError("bad_op", "label")
-        subs[at] = replace(subs[at], label=label)
-    elif op.kind == "merge":
-        at, into = _sub_index(subs, op.subtheme), _sub_index(subs, op.into)
-        if at == into:
-            raise CurationError("same_subtheme")
-        source, target = subs[at], subs[into]
-        keep_pin = target.pinned or not source.pinned
-        subs[into] = replace(target, insight_ids=target.insight_ids + source.insight_ids,
-                             quote=target.quote if keep_pin else source.quote, pinned=target.pinned or source.pinned)
-        del subs[at]
-    elif op.kind == "split":
+        return _regroup_all(state, op, insights, by_id, regroup)
+    if op.kind == "split":
         return _split(state, subs, op, by_id, regroup)
-    elif op.kind == "move":
-        where = _where(subs, op.insight_id, state)
-        target = len(subs) if op.to is None else _sub_index(subs, op.to)
-        if target == where:
-            raise CurationError("same_subtheme")
-        if op.to is None:
-            subs.append(CuratedSub(f"s{state.next_id}", label_of([by_id[op.insight_id]]), (), None))
-            state = replace(state, next_id=state.next_id + 1)
-        subs[where] = _without(subs[where], {op.insight_id})
-        subs[target] = replace(subs[target], insight_ids=subs[target].insight_ids + (op.insight_id,))
-    elif op.kind == "hide":
-        where = _where(subs, op.insight_id, state)
-        state = replace(state, hidden={**state.hidden, op.insight_id: subs[where].id})
-        subs[where] = _without(subs[where], {op.insight_id})
-    elif op.kind == "unhide":
-        if op.insight_id not in state.hidden:
-            raise CurationError("not_hidden" if op.insight_id in by_id else "unknown_insight", str(op.insight_id))
-        home = state.hidden[op.insight_id] if op.to is None else op.to
-        target = next((j for j, s in enumerate(subs) if s.id == home), None)
-        if target is None and op.to is not None:
-            raise CurationError("unknown_subtheme", op.to)
-        if target is None:
-            subs.append(CuratedSub(f"s{state.next_id}", UNSORTED, (), None))
-            state, target = replace(state, next_id=state.next_id + 1), len(subs) - 1
-        subs[target] = replace(subs[target], insight_ids=subs[target].insight_ids + (op.insight_id,))
-        state = replace(state, hidden={i: s for i, s in state.hidden.items() if i != op.insight_id})
-    elif op.kind == "pin":
-        where = _where(subs, op.insight_id, state)
-        if by_id[op.insight_id].do_not_quote:
-            raise CurationError("do_not_quote", str(op.insight_id))
-        subs[where] = replace(subs[where], quote=op.insight_id, pinned=True)
-    elif op.kind == "unpin":
-        at = _sub_index(subs, op.subtheme)
-        subs[at] = replace(subs[at], pinned=False)
+    state = _EDITS[op.kind](state, subs, op, by_id)
     return _tidy(replace(state, version=state.version + 1), subs, by_id)
+
+
+def _regroup_all(state: Curation, op: Op, insights: Sequence[HarvestInsight], by_id: Mapping[str, HarvestInsight],
+                 regroup: Regroup) -> Curation:
+    """set_k / reset: the shown insights grouped afresh (in k sub-themes, or as many as fit)."""
+    if op.kind == "set_k" and (op.k is None or not 1 <= op.k <= MAX_K):
+        raise CurationError("bad_op", "k")
+    shown = [i for i in insights if i.id not in state.hidden]
+    k = op.k if op.kind == "set_k" else None
+    fresh = from_harvest(regroup(shown, k), state.hidden, k, state.version + 1, state.next_id)
+    return _tidy(fresh, list(fresh.subthemes), by_id)
+
+
+# Each edit below changes `subs` in place and returns the state (apply tidies and counts the version).
+Edit = Callable[[Curation, list[CuratedSub], Op, Mapping[str, HarvestInsight]], Curation]
+
+
+def _rename(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, HarvestInsight]) -> Curation:
+    at = _sub_index(subs, op.subtheme)
+    label = (op.label or "").strip()
+    if not label or len(label) > MAX_LABEL:
+        raise CurationError("bad_op", "label")
+    subs[at] = replace(subs[at], label=label)
+    return state
+
+
+def _merge(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, HarvestInsight]) -> Curation:
+    at, into = _sub_index(subs, op.subtheme), _sub_index(subs, op.into)
+    if at == into:
+        raise CurationError("same_subtheme")
+    source, target = subs[at], subs[into]
+    keep_pin = target.pinned or not source.pinned
+    subs[into] = replace(target, insight_ids=target.insight_ids + source.insight_ids,
+                         quote=target.quote if keep_pin else source.quote, pinned=target.pinned or source.pinned)
+    del subs[at]
+    return state
+
+
+def _move(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, HarvestInsight]) -> Curation:
+    where, insight_id = _shown(subs, op, state)
+    target = len(subs) if op.to is None else _sub_index(subs, op.to)
+    if target == where:
+        raise CurationError("same_subtheme")
+    if op.to is None:
+        subs.append(CuratedSub(f"s{state.next_id}", label_of([by_id[insight_id]]), (), None))
+        state = replace(state, next_id=state.next_id + 1)
+    subs[where] = _without(subs[where], {insight_id})
+    subs[target] = replace(subs[target], insight_ids=(*subs[target].insight_ids, insight_id))
+    return state
+
+
+def _hide(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, HarvestInsight]) -> Curation:
+    where, insight_id = _shown(subs, op, state)
+    state = replace(state, hidden={**state.hidden, insight_id: subs[where].id})
+    subs[where] = _without(subs[where], {insight_id})
+    return state
+
+
+def _unhide(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, HarvestInsight]) -> Curation:
+    insight_id = op.insight_id
+    if insight_id is None or insight_id not in state.hidden:
+        raise CurationError("not_hidden" if insight_id in by_id else "unknown_insight", str(insight_id))
+    home = state.hidden[insight_id] if op.to is None else op.to
+    target = next((j for j, s in enumerate(subs) if s.id == home), None)
+    if target is None and op.to is not None:
+        raise CurationError("unknown_subtheme", op.to)
+    if target is None:
+        subs.append(CuratedSub(f"s{state.next_id}", UNSORTED, (), None))
+        state, target = replace(state, next_id=state.next_id + 1), len(subs) - 1
+    subs[target] = replace(subs[target], insight_ids=(*subs[target].insight_ids, insight_id))
+    return replace(state, hidden={i: s for i, s in state.hidden.items() if i != insight_id})
+
+
+def _pin(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, HarvestInsight]) -> Curation:
+    where, insight_id = _shown(subs, op, state)
+    if by_id[insight_id].do_not_quote:
+        raise CurationError("do_not_quote", insight_id)
+    subs[where] = replace(subs[where], quote=insight_id, pinned=True)
+    return state
+
+
+def _unpin(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, HarvestInsight]) -> Curation:
+    at = _sub_index(subs, op.subtheme)
+    subs[at] = replace(subs[at], pinned=False)
+    return state
+
+
+_EDITS: dict[str, Edit] = {"rename": _rename, "merge": _merge, "move": _move, "hide": _hide, "unhide": _unhide,
+                           "pin": _pin, "unpin": _unpin}
 
 
 def _split(state: Curation, subs: list[CuratedSub], op: Op, by_id: Mapping[str, HarvestInsight],
@@ -247,6 +283,13 @@ def _where(subs: Sequence[CuratedSub], insight_id: str | None, state: Curation) 
         if insight_id in sub.insight_ids:
             return n
     raise CurationError("already_hidden" if insight_id in state.hidden else "unknown_insight", str(insight_id))
+
+
+def _shown(subs: Sequence[CuratedSub], op: Op, state: Curation) -> tuple[int, str]:
+    """The sub-theme showing the op's insight, and that insight's id."""
+    if op.insight_id is None:
+        raise CurationError("unknown_insight", str(None))
+    return _where(subs, op.insight_id, state), op.insight_id
 
 
 def _without(sub: CuratedSub, ids: set[str]) -> CuratedSub:

@@ -76,7 +76,7 @@ def _number(digits: Sequence[int], p: int) -> int:
 def _irreducible(p: int, e: int) -> list[int]:
     """A monic polynomial of degree e over GF(p) with no factor of degree <= e/2 (coefficients low first)."""
     for tail in range(p**e):
-        modulus = _digits(tail, p, e) + [1]
+        modulus = [*_digits(tail, p, e), 1]
         if all(_has_no_factor(modulus, d, p) for d in range(1, e // 2 + 1)):
             return modulus
     raise ValueError("no irreducible polynomial")  # pragma: no cover - one always exists
@@ -84,7 +84,7 @@ def _irreducible(p: int, e: int) -> list[int]:
 
 def _has_no_factor(modulus: list[int], degree: int, p: int) -> bool:
     for tail in range(p**degree):
-        divisor = _digits(tail, p, degree) + [1]
+        divisor = [*_digits(tail, p, degree), 1]
         remainder = list(modulus)
         for i in range(len(remainder) - 1, degree - 1, -1):
             factor = remainder[i]
@@ -105,8 +105,8 @@ def ring(size: int) -> Ring:
             return Ring(size, lambda a, b: (a + b) % size, lambda a, b: (a - b) % size, lambda a, b: a * b % size, True)
         modulus = _irreducible(p, e)
         digits = [_digits(v, p, e) for v in range(size)]
-        plus = [[_number([(x + y) % p for x, y in zip(digits[a], digits[b])], p) for b in range(size)] for a in range(size)]
-        minus = [[_number([(x - y) % p for x, y in zip(digits[a], digits[b])], p) for b in range(size)] for a in range(size)]
+        plus = [[_number([(x + y) % p for x, y in zip(digits[a], digits[b], strict=False)], p) for b in range(size)] for a in range(size)]
+        minus = [[_number([(x - y) % p for x, y in zip(digits[a], digits[b], strict=False)], p) for b in range(size)] for a in range(size)]
         times = [[_number(_poly_mulmod(digits[a], digits[b], modulus, p), p) for b in range(size)] for a in range(size)]
         return Ring(size, lambda a, b: plus[a][b], lambda a, b: minus[a][b], lambda a, b: times[a][b], True)
     return Ring(size, lambda a, b: (a + b) % size, lambda a, b: (a - b) % size, lambda a, b: a * b % size, False)
@@ -163,8 +163,9 @@ def theme_cosets(r: Ring, themes: int) -> tuple[tuple[int, ...], Callable[[int, 
     """Ring element -> coset of a subgroup of index `themes`, and coset addition; None if none fits."""
     if r.size % themes:
         return None
-    if r.is_field and prime_power(r.size) and prime_power(r.size)[1] > 1:
-        p, e = prime_power(r.size)  # type: ignore[misc]
+    size_power = prime_power(r.size)
+    if r.is_field and size_power and size_power[1] > 1:
+        p = size_power[0]
         power = prime_power(themes)
         if themes == 1 or power is None or power[0] != p:
             return None
@@ -193,7 +194,7 @@ def themed_grid(r: Ring, themes: int, rounds: int, count: int, *, fixed_themes: 
             break
         for shifts in shift_options:
             def new_themes(c: int) -> bool:
-                seen = {plus(coset[r.mul(m, c)], s) for m, s in zip(multipliers, shifts)}
+                seen = {plus(coset[r.mul(m, c)], s) for m, s in zip(multipliers, shifts, strict=False)}  # noqa: B023  (called at once, within this iteration)
                 return len(seen) == rounds
             chosen = grid_columns(r, multipliers, count, [c for c in range(1, r.size) if new_themes(c)])
             if chosen is not None:

@@ -35,7 +35,7 @@ def note(event: FeedbackEvent) -> dict[str, object]:
     return {"text": event.text, "perspective": event.perspective, "at": event.at.isoformat() if event.at else None}
 
 
-def summarise(events: list[FeedbackEvent], themes: Iterable[str]) -> tuple[dict[str, dict], dict[str, object]]:
+def summarise(events: list[FeedbackEvent], themes: Iterable[str]) -> tuple[dict[str, dict[str, object]], dict[str, object]]:
     """Per theme {"reflects", "missing", "missing_count"} and the room's, for the whole harvest plus totals.
 
     Notes marked "do not quote me" count in `missing_count` but are never listed."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cafe.domain.words import STOPWORDS, prose, stem
+import itertools
 
 # Optional embeddings of texts, the same callable the grouping takes (see cafe.wordvectors).
 Embed = Callable[[Sequence[str]], Sequence[Sequence[float]]]
@@ -172,7 +173,7 @@ class ThemeWords:
             # common in the group and rare overall (IDF), and more common here than elsewhere (lift)
             share = dfg / n
             lift = share / ((dfo + 1) / (others + 1)) if others else 1.0
-            return share * math.log((total + 1) / (dfg + dfo + 0.5)) * min(lift, 4.0) ** 0.5
+            return share * math.log((total + 1) / (dfg + dfo + 0.5)) * float(min(lift, 4.0) ** 0.5)
 
         ranked = sorted(df_in, key=lambda k: (-score(df_in[k], len(self.holding[k]) - df_in[k]), k))
         anchors = frozenset(([k for k in ranked if k not in _WEAK] or ranked)[:ANCHORS])
@@ -346,7 +347,7 @@ def _tail(clean: str, run: Sequence[_Token], b: int) -> tuple[str, int] | None:
 def _wording(clean: str, words: Sequence[_Token]) -> str:
     """The words as written, joined by a space, or by the hyphen or slash that joined them."""
     out = words[0].shown
-    for before, word in zip(words, words[1:]):
+    for before, word in itertools.pairwise(words):
         out += (clean[before.end:word.start].strip() or " ") + word.shown
     return out
 

@@ -9,7 +9,6 @@ from types import MappingProxyType
 from typing import Any
 
 from cafe.domain.plan_text import line_of as _line_of
-from cafe.domain.plan_text import plan_to_toml  # noqa: F401  (part of this module's API)
 from cafe.domain.textclean import UnsafeText, clean
 
 THEME_MODES = ("rotate", "fixed")
@@ -194,7 +193,7 @@ def _kind(value: object) -> str:
     return names.get(type(value), "a date or time")
 
 
-def _reject_unknown(r: _Reader, data: dict, allowed: tuple[str, ...], prefix: str) -> None:
+def _reject_unknown(r: _Reader, data: dict[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
     for key in data:
         if key not in allowed:
             hint = difflib.get_close_matches(str(key), allowed, n=1)
@@ -220,7 +219,7 @@ def _check_text(r: _Reader, value: object, field: str, *, allow_empty: bool = Fa
     return value
 
 
-def _text(r: _Reader, data: dict, key: str, prefix: str = "", *, required: bool = True, max_len: int = MAX_TEXT,
+def _text(r: _Reader, data: dict[str, Any], key: str, prefix: str = "", *, required: bool = True, max_len: int = MAX_TEXT,
           multiline: bool = True) -> str:
     if key not in data:
         if required:
@@ -229,7 +228,7 @@ def _text(r: _Reader, data: dict, key: str, prefix: str = "", *, required: bool 
     return _check_text(r, data[key], f"{prefix}{key}", allow_empty=not required, max_len=max_len, multiline=multiline)
 
 
-def _text_list(r: _Reader, data: dict, key: str) -> tuple[str, ...]:
+def _text_list(r: _Reader, data: dict[str, Any], key: str) -> tuple[str, ...]:
     value = data.get(key, [])
     if not isinstance(value, list):
         raise r.error(key, f"must be a list of texts like [\"...\", \"...\"], not {_kind(value)}")
@@ -244,7 +243,7 @@ def _check_int(r: _Reader, value: object, field: str, low: int, high: int) -> in
     return value
 
 
-def _int(r: _Reader, data: dict, key: str, low: int, high: int, default: int | None = None) -> int:
+def _int(r: _Reader, data: dict[str, Any], key: str, low: int, high: int, default: int | None = None) -> int:
     if key not in data:
         if default is None:
             raise r.error(key, "missing (this field is required)")
@@ -252,7 +251,7 @@ def _int(r: _Reader, data: dict, key: str, low: int, high: int, default: int | N
     return _check_int(r, data[key], key, low, high)
 
 
-def _round_minutes(r: _Reader, data: dict, rounds: int) -> tuple[int, ...]:
+def _round_minutes(r: _Reader, data: dict[str, Any], rounds: int) -> tuple[int, ...]:
     if "round_minutes" not in data:
         raise r.error("round_minutes", f"missing: give one number or a list of {rounds}")
     value = data["round_minutes"]
@@ -267,7 +266,7 @@ def _round_minutes(r: _Reader, data: dict, rounds: int) -> tuple[int, ...]:
     return (_check_int(r, value, "round_minutes", 1, MAX_ROUND_MINUTES),) * rounds
 
 
-def _questions(r: _Reader, item: dict, prefix: str, rounds: int) -> tuple[str, ...]:
+def _questions(r: _Reader, item: dict[str, Any], prefix: str, rounds: int) -> tuple[str, ...]:
     if "question" in item and "questions" in item:
         raise r.error(prefix, "give either question or questions, not both")
     if "question" in item:
@@ -282,7 +281,7 @@ def _questions(r: _Reader, item: dict, prefix: str, rounds: int) -> tuple[str, .
     return tuple(_check_text(r, q, f"{field}[{i}]") for i, q in enumerate(value, 1))
 
 
-def _themes(r: _Reader, data: dict, rounds: int) -> tuple[Theme, ...]:
+def _themes(r: _Reader, data: dict[str, Any], rounds: int) -> tuple[Theme, ...]:
     if "themes" not in data:
         raise r.error("themes", "missing: add at least one [[themes]] table")
     value = data["themes"]
@@ -370,13 +369,13 @@ def _translations(r: _Reader, data: dict, plan: Plan) -> dict[str, PlanTexts]:
     return found
 
 
-def plan_from_input(data: dict, *, source: str = "<plan>", text: str | None = None) -> Plan:
+def plan_from_input(data: object, *, source: str = "<plan>", text: str | None = None) -> Plan:
     """A plan from outside (a form, an uploaded or checked file, an import): every text cleaned as
     all user text is (textclean), then checked like plan_from_dict."""
     return _plan(_Reader(source, text, cleaning=True), data)
 
 
-def plan_from_dict(data: dict, *, source: str = "<plan>", text: str | None = None) -> Plan:
+def plan_from_dict(data: dict[str, Any], *, source: str = "<plan>", text: str | None = None) -> Plan:
     """Check plain plan data (as parsed from TOML or JSON) and build a Plan, or raise PlanError.
 
     Texts are kept exactly: a café's stored plan must read back with the theme names its
@@ -384,7 +383,7 @@ def plan_from_dict(data: dict, *, source: str = "<plan>", text: str | None = Non
     return _plan(_Reader(source, text), data)
 
 
-def _plan(r: _Reader, data: dict) -> Plan:
+def _plan(r: _Reader, data: object) -> Plan:
     if not isinstance(data, dict):
         raise r.error(None, f"a plan must be a table of fields, not {_kind(data)}")
     _reject_unknown(r, data, _PLAN_FIELDS, "")

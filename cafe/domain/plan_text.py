@@ -46,8 +46,9 @@ def _scan(text: str) -> list[tuple[str, str, int, tuple[str, int] | None]]:
 
 def line_of(text: str, field: str) -> int | None:
     """1-based line where a dotted field path such as 'themes[2].questions' is written."""
-    parts = [_PATH_PART.fullmatch(p) for p in field.split(".")]
-    if not parts or not all(parts):
+    found_parts = [_PATH_PART.fullmatch(p) for p in field.split(".")]
+    parts = [m for m in found_parts if m is not None]
+    if not parts or len(parts) != len(found_parts):
         return None
     name, index = parts[0].group(1), parts[0].group(2)
     key = parts[1].group(1) if len(parts) > 1 else None

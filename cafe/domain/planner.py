@@ -11,7 +11,7 @@ as it is. The same request and seed always give the same plan.
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cafe.domain.rotation import theme_stride
@@ -95,6 +95,13 @@ def theme_index(mode: str, themes: int, tables: int, table: int, round_index: in
 
 def check(request: RotationRequest) -> None:
     """Raise RotationError for a request that contradicts itself or cannot be seated."""
+    _check_settings(request)
+    _check_seating(request)
+    _check_room(request)
+
+
+def _check_settings(request: RotationRequest) -> None:
+    """People named once; tables, rounds, themes and size limits that make sense."""
     ids = [p.id for p in request.participants]
     if len(set(ids)) != len(ids):
         twice = next(i for i in ids if ids.count(i) > 1)
@@ -109,17 +116,25 @@ def check(request: RotationRequest) -> None:
         raise RotationError("themes must have different names")
     if request.min_size < 0 or (request.max_size is not None and request.max_size < max(1, request.min_size)):
         raise RotationError("table size limits must satisfy 0 <= min_size <= max_size and max_size >= 1")
+
+
+def _check_seating(request: RotationRequest) -> None:
+    """The rounds already seated fit the café: real tables, nobody twice in one round."""
     if len(request.seating) > request.rounds:
         raise RotationError(f"seating has {len(request.seating)} rounds but the café has {request.rounds}")
-    for number, tables in enumerate(request.seating, 1):
+    for number, seated in enumerate(request.seating, 1):
         seen: set[PersonId] = set()
-        for table in tables:
+        for table in seated:
             if not 1 <= table.table <= request.tables:
                 raise RotationError(f"seating round {number} names table {table.table}; tables are 1 to {request.tables}")
             for person in table.members:
                 if person in seen:
                     raise RotationError(f"seating round {number} seats {person!r} twice")
                 seen.add(person)
+
+
+def _check_room(request: RotationRequest) -> None:
+    """One table per host at most, and the people fit the tables' size limits."""
     hosts = sum(p.host for p in request.participants)
     if hosts > request.tables:
         raise RotationError(f"{hosts} hosts but only {request.tables} tables")
@@ -136,7 +151,7 @@ def fixed_tables(request: RotationRequest) -> dict[int, int]:
     last = {}
     if request.seating:
         for table in request.seating[-1]:
-            last.update({person: table.table - 1 for person in table.members})
+            last.update(dict.fromkeys(table.members, table.table - 1))
     fixed: dict[int, int] = {}
     host_at: dict[int, PersonId] = {}
     people = request.participants
@@ -155,7 +170,7 @@ def fixed_tables(request: RotationRequest) -> dict[int, int]:
         if p.stays and i not in fixed:
             def crowding(t: int) -> tuple[int, int, int]:
                 at = [j for j, table in fixed.items() if table == t]
-                same = sum(people[j].perspective == p.perspective for j in at) if p.perspective else 0
+                same = sum(people[j].perspective == p.perspective for j in at) if p.perspective else 0  # noqa: B023  (called at once, within this iteration)
                 return (len(at), same, t)
             fixed[i] = min(range(request.tables), key=crowding)
     return fixed
@@ -167,28 +182,10 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
     people = list(request.participants)
     fixed = fixed_tables(request)
     tables = request.tables
-    counts = [0] * tables
-    for t in fixed.values():
-        counts[t] += 1
-    sizes = table_sizes(len(people), counts)
-    if request.max_size is not None and max(sizes) > request.max_size:
-        raise RotationError(f"the people who stay put overfill a table beyond max_size {request.max_size}")
-    index = {p.id: i for i, p in enumerate(people)}
-    strangers = [pid for tables_ in request.seating for t in tables_ for pid in t.members if pid not in index]
-    everyone = people + [Participant(pid) for pid in dict.fromkeys(strangers)]
-    index.update({p.id: i for i, p in enumerate(everyone)})
-    theme_ids = {name: i for i, name in enumerate(request.themes)}
+    sizes = _sizes(request, len(people), fixed)
+    everyone = _everyone(request, people)
     n = len(request.themes)
-    past, past_themes = [], []
-    for r, tables_ in enumerate(request.seating):
-        seats = [-1] * len(everyone)
-        row = [theme_index(request.theme_mode, n, tables, t, r) for t in range(tables)]
-        for table in tables_:
-            row[table.table - 1] = theme_ids.get(table.theme, -1) if table.theme is not None else row[table.table - 1]
-            for pid in table.members:
-                seats[index[pid]] = table.table - 1
-        past.append(seats)
-        past_themes.append(row)
+    past, past_themes = _past_rounds(request, everyone)
     first = len(request.seating)
     planned_rounds = request.rounds - first
     kinds = {k: i for i, k in enumerate(dict.fromkeys(p.perspective for p in people if p.perspective))}
@@ -196,7 +193,8 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
     themes = [[theme_index(request.theme_mode, n, tables, t, first + r) for t in range(tables)] for r in range(planned_rounds)]
     rng = random.Random(request.seed)
     fixed_all = [i in fixed for i in range(len(everyone))]
-    starts = [(random_start(len(everyone), len(people), fixed, sizes, planned_rounds, rng), None)]
+    starts: list[tuple[list[list[int]], list[list[int]] | None]] = [
+        (random_start(len(everyone), len(people), fixed, sizes, planned_rounds, rng), None)]
     if n and not past:
         starts.append((theme_aware_start(len(everyone), len(people), fixed, sizes, themes, rng), None))
     if not past:
@@ -209,7 +207,7 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
         return Schedule(tables=tables, past=past, past_themes=past_themes, planned=seats, themes=rotation or themes,
                         fixed=fixed_all, perspectives=perspectives, themes_movable=request.theme_mode == "rotate")
 
-    def consider(starts: list[tuple[list[list[int]], list[list[int]] | None]]) -> None:
+    def consider(starts: Sequence[tuple[list[list[int]], list[list[int]] | None]]) -> None:
         nonlocal best
         for seats, rotation in starts:
             schedule = build(seats, rotation)
@@ -228,25 +226,70 @@ def plan_rotation(request: RotationRequest, effort: float = 1.0) -> list[list[Ta
             whole += themed_starts(len(people), tables, request.rounds, fixed, perspectives, n, request.theme_mode)
         consider([continued(seats, rotation, past, fixed, len(everyone)) for seats, rotation in whole])
     if planned_rounds:
-        target = best.floor + spread_target(perspectives, tables, planned_rounds)
-        # A designed start already meets everyone new: polish it gently rather than melt it.
-        designed = best.meet_cost == 0 and best.theme_cost == 0
-        hot = 4.0 * PERSPECTIVE_WEIGHT if designed else 2.0 * MEET_WEIGHT
-        iterations = int(effort * (POLISH_BUDGET if designed else SEARCH_BUDGET))
-        runs = [best]
-        if not designed and not past and len(people) * planned_rounds <= SMALL_ROOM:
-            seats = len(people) * planned_rounds
-            restarts = min(MAX_RESTARTS, SEATS_PER_RESTART // seats, iterations // MIN_RUN)
-            runs += [build(random_start(len(everyone), len(people), fixed, sizes, planned_rounds, rng), None)
-                     for _ in range(restarts - 1)]
-        for k, schedule in enumerate(runs):
-            anneal(schedule, iterations=iterations // len(runs), seed=request.seed + k, target=target, hot=hot)
-        best = min(runs, key=lambda schedule: (schedule.theme_cost, schedule.cost))
-        relabel(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
-        even_out(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
+        def restart() -> Schedule:
+            return build(random_start(len(everyone), len(people), fixed, sizes, planned_rounds, rng), None)
+        best = _search(best, restart, request, effort, len(people) * planned_rounds, bool(past),
+                       spread_target(perspectives, tables, planned_rounds))
         if best.themes_movable:
             spare_hosts(best)
-    return _tables(request, everyone, past, past_themes, best)
+    return _tables(request, everyone, past_themes, best)
+
+
+def _sizes(request: RotationRequest, people: int, fixed: Mapping[int, int]) -> list[int]:
+    """How many sit at each table, the unmovable people counted where they are."""
+    counts = [0] * request.tables
+    for t in fixed.values():
+        counts[t] += 1
+    sizes = table_sizes(people, counts)
+    if request.max_size is not None and max(sizes) > request.max_size:
+        raise RotationError(f"the people who stay put overfill a table beyond max_size {request.max_size}")
+    return sizes
+
+
+def _everyone(request: RotationRequest, people: list[Participant]) -> list[Participant]:
+    """The participants, then anyone seated in a past round who has since left."""
+    known = {p.id for p in people}
+    strangers = [pid for tables_ in request.seating for t in tables_ for pid in t.members if pid not in known]
+    return people + [Participant(pid) for pid in dict.fromkeys(strangers)]
+
+
+def _past_rounds(request: RotationRequest, everyone: list[Participant]) -> tuple[list[list[int]], list[list[int]]]:
+    """The rounds already seated: person index -> table (-1: absent) and table -> theme index, per round."""
+    index = {p.id: i for i, p in enumerate(everyone)}
+    theme_ids = {name: i for i, name in enumerate(request.themes)}
+    n, tables = len(request.themes), request.tables
+    past, past_themes = [], []
+    for r, tables_ in enumerate(request.seating):
+        seats = [-1] * len(everyone)
+        row = [theme_index(request.theme_mode, n, tables, t, r) for t in range(tables)]
+        for table in tables_:
+            row[table.table - 1] = theme_ids.get(table.theme, -1) if table.theme is not None else row[table.table - 1]
+            for pid in table.members:
+                seats[index[pid]] = table.table - 1
+        past.append(seats)
+        past_themes.append(row)
+    return past, past_themes
+
+
+def _search(best: Schedule, restart: Callable[[], Schedule], request: RotationRequest, effort: float, seat_count: int,
+            played: bool, spread: int) -> Schedule:
+    """Anneal the best start (and, in a small fresh room, some random restarts), then spread
+    perspectives; the best schedule found."""
+    target = best.floor + spread
+    # A designed start already meets everyone new: polish it gently rather than melt it.
+    designed = best.meet_cost == 0 and best.theme_cost == 0
+    hot = 4.0 * PERSPECTIVE_WEIGHT if designed else 2.0 * MEET_WEIGHT
+    iterations = int(effort * (POLISH_BUDGET if designed else SEARCH_BUDGET))
+    runs = [best]
+    if not designed and not played and seat_count <= SMALL_ROOM:
+        restarts = min(MAX_RESTARTS, SEATS_PER_RESTART // seat_count, iterations // MIN_RUN)
+        runs += [restart() for _ in range(restarts - 1)]
+    for k, schedule in enumerate(runs):
+        anneal(schedule, iterations=iterations // len(runs), seed=request.seed + k, target=target, hot=hot)
+    best = min(runs, key=lambda schedule: (schedule.theme_cost, schedule.cost))
+    relabel(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
+    even_out(best, iterations=int(effort * SPREAD_BUDGET), seed=request.seed)
+    return best
 
 
 def spare_hosts(schedule: Schedule) -> None:
@@ -273,7 +316,8 @@ def spare_hosts(schedule: Schedule) -> None:
                     schedule.theme_swap(r, a, b)  # its own undo
 
 
-def _tables(request: RotationRequest, everyone: list[Participant], past, past_themes, schedule: Schedule) -> list[list[TableSeating]]:
+def _tables(request: RotationRequest, everyone: list[Participant], past_themes: list[list[int]],
+            schedule: Schedule) -> list[list[TableSeating]]:
     names = request.themes
     result = [list(tables) for tables in request.seating]
     for r, tables_ in enumerate(result):
@@ -281,14 +325,14 @@ def _tables(request: RotationRequest, everyone: list[Participant], past, past_th
         tables_.extend(TableSeating(t + 1, names[past_themes[r][t]] if past_themes[r][t] >= 0 else None, None, ())
                        for t in range(request.tables) if t + 1 not in given)
         tables_.sort(key=lambda t: t.table)
-    for r, seats in enumerate(schedule.seat):
+    for r, _seats in enumerate(schedule.seat):
         row = []
         for t in range(request.tables):
             members = sorted(schedule.members[r][t])
             host = next((everyone[i].id for i in members if everyone[i].host), None)
             ids = tuple(everyone[i].id for i in members)
             if host is not None:
-                ids = (host,) + tuple(i for i in ids if i != host)
+                ids = (host, *(i for i in ids if i != host))
             theme = schedule.theme[r][t]
             row.append(TableSeating(t + 1, names[theme] if theme >= 0 else None, host, ids))
         result.append(row)

@@ -31,8 +31,12 @@ class Reader(Enum):
 class Written(Protocol):
     """Anything with words and a do-not-quote mark (an insight or a note)."""
 
-    text: str | None
-    do_not_quote: bool
+    # read-only, so frozen dataclasses whose text is a plain str fit too
+    @property
+    def text(self) -> str | None: ...
+
+    @property
+    def do_not_quote(self) -> bool: ...
 
 
 def quotable(item: Written) -> bool:

@@ -38,8 +38,9 @@ def plan_metrics(rounds: Sequence[Sequence[TableSeating]], participants: Sequenc
     together: Counter[frozenset[Hashable]] = Counter()
     seen: dict[Hashable, set[str]] = {pid: set() for pid in people}
     last: dict[Hashable, int] = {}
-    figures = dict(repeat_encounters=0, theme_repeats=0, host_theme_repeats=0, max_size_gap=0, perspective_spread=0,
-                   perspective_clustered=0, perspective_missing=0, moves_of_stayers=0, travellers_staying=0)
+    figures = {"repeat_encounters": 0, "theme_repeats": 0, "host_theme_repeats": 0, "max_size_gap": 0,
+               "perspective_spread": 0, "perspective_clustered": 0, "perspective_missing": 0, "moves_of_stayers": 0,
+               "travellers_staying": 0}
     for tables in rounds:
         sizes = [len(t.members) for t in tables]
         figures["max_size_gap"] = max(figures["max_size_gap"], max(sizes, default=0) - min(sizes, default=0))
@@ -80,7 +81,7 @@ def perspective_counts(tables: Sequence[TableSeating], people: Mapping[Hashable,
 
 def perspective_figures(tables: Sequence[TableSeating], people: Mapping[Hashable, Participant]) -> dict[str, int]:
     """Spread, clustered and missing (see the module docstring) for one round."""
-    figures = dict(perspective_spread=0, perspective_clustered=0, perspective_missing=0)
+    figures = {"perspective_spread": 0, "perspective_clustered": 0, "perspective_missing": 0}
     for row in perspective_counts(tables, people).values():
         low, high = _shares(sum(row), len(row))
         for c in row:

@@ -69,7 +69,7 @@ class Schedule:
         self.seat = planned
         self.theme = themes
         self.rounds = len(planned)
-        self.members = [[[] for _ in range(self.tables)] for _ in planned]
+        self.members: list[list[list[int]]] = [[[] for _ in range(self.tables)] for _ in planned]
         for r, seats in enumerate(planned):
             for p, t in enumerate(seats):
                 if t >= 0:

@@ -30,7 +30,7 @@ def random_start(everyone: int, present: int, fixed: Mapping[int, int], sizes: S
         for i, t in fixed.items():
             seats[i] = t
         rng.shuffle(travellers)
-        for i, t in zip(travellers, slots):
+        for i, t in zip(travellers, slots, strict=False):
             seats[i] = t
         plan.append(seats)
     return plan
@@ -79,9 +79,9 @@ def designed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, i
     if rounds == 0 or tables < 2 or any(c > 1 for c in Counter(fixed.values()).values()):
         return []
     travellers = sorted((i for i in range(people) if i not in fixed), key=lambda i: (perspectives[i] < 0, perspectives[i], i))
-    starts = []
+    starts: list[tuple[list[list[int]], list[list[int]] | None]] = []
     if people == 15 and tables == 5 and rounds <= 7 and not fixed:
-        starts.append((_plan_from_groups(kirkman_rounds(rounds), dict(zip(range(15), travellers)), people), None))
+        starts.append((_plan_from_groups(kirkman_rounds(rounds), dict(zip(range(15), travellers, strict=False)), people), None))
     size = math.ceil(people / tables)
     if size < 2:
         return starts
@@ -89,11 +89,11 @@ def designed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, i
     virtual = not fixed  # nobody needs to stay: leave the standing-still column empty
     options: list[list[int | None]] = []
     for stride in dict.fromkeys([1, max(1, themes), 2, 3, tables + 1]):
-        multipliers = [round_no * stride % tables for round_no in range(rounds)]
-        if len(set(multipliers)) == rounds:
-            options.append(list(multipliers))
+        steps = [round_no * stride % tables for round_no in range(rounds)]
+        if len(set(steps)) == rounds:
+            options.append(list(steps))
     if r.is_field and size == tables and not fixed and rounds == tables + 1:
-        options = [list(range(tables)) + [None]]
+        options = [[*range(tables), None]]
     for multipliers in options:
         numbers = [m for m in multipliers if m is not None]
         chosen = grid_columns(r, numbers, size if virtual and size < tables else size - 1, range(1, tables))
@@ -105,7 +105,7 @@ def designed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, i
         points: dict[int, int] = {t: i for i, t in fixed.items()}  # column 0, row = their table
         free = [x * tables + y for x in range(size) for y in range(tables)
                 if x * tables + y not in removed and not (x == 0 and y in points)]
-        points.update(zip(free, arrange(travellers, perspectives, free, tables)))
+        points.update(zip(free, arrange(travellers, perspectives, free, tables), strict=False))
         plan = _plan_from_groups(grid_rounds(r, multipliers, columns), points, people)
         starts.append((plan, None))
         if themes == tables and None not in multipliers:
@@ -223,7 +223,7 @@ def themed_starts(people: int, tables: int, rounds: int, fixed: Mapping[int, int
     points: dict[int, int] = {element[t]: i for i, t in fixed.items()}  # column 0, row = their table
     free = [x * tables + y for x in range(size) for y in range(tables)
             if x * tables + y not in removed and not (x == 0 and y in points)]
-    points.update(zip(free, arrange(travellers, perspectives, free, tables)))
+    points.update(zip(free, arrange(travellers, perspectives, free, tables), strict=False))
     groups = [[members_at[element[t]] for t in range(tables)] for members_at in grid_rounds(r, grid.multipliers, columns)]
     rotation = [[grid.plus(grid.coset[element[t]], shift) for t in range(tables)] for shift in grid.shifts]
     return [(_plan_from_groups(groups, points, people), None if theme_mode == "fixed" else rotation)]
@@ -249,7 +249,7 @@ def continued(design: Plan, rotation: list[list[int]] | None, past: Sequence[Seq
             waiting.append(i)
     left = [place for key in places for place in places[key]]
     for i in waiting:  # the place agreeing with them in most played rounds
-        best = max(range(len(left)), key=lambda k: sum(a == b for a, b in zip(history[i], (s[left[k]] for s in design))))
+        best = max(range(len(left)), key=lambda k: sum(a == b for a, b in zip(history[i], (s[left[k]] for s in design), strict=False)))
         place_of[i] = left.pop(best)
     plan = []
     for seats in design[played:]:

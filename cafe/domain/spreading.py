@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import random
 
+from collections.abc import Callable
+
 from cafe.domain.seating_search import Schedule
 
 def uneven(schedule: Schedule, counts: list[list[list[int]]] | None = None) -> list[tuple[int, int, int, int]]:
@@ -43,18 +45,12 @@ def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
     rng = random.Random(seed)
     whole = {p for p in range(schedule.people)
              if not schedule.fixed[p] and all(seats[p] >= 0 for seats in schedule.seat)}
-    all_rounds = list(range(schedule.rounds))
     # Without rounds played, two whole itineraries trading places change nobody's encounters,
     # themes or sitting still: only the perspectives each table sees.
     routes_free = not schedule.past
     # A traveller moved to a table of another theme may see it twice: tables sharing a theme
     # are the likeliest partners, else a chain of swaps over the rounds keeps themes new.
-    alike: list[dict[int, list[int]]] = []
-    for row in schedule.theme:
-        same: dict[int, list[int]] = {}
-        for t, th in enumerate(row):
-            same.setdefault(th, []).append(t)
-        alike.append(same)
+    alike = _tables_by_theme(schedule)
     hot, cold = 2.0, 0.2
     cooling = (cold / hot) ** (1.0 / iterations)
     temperature = hot
@@ -85,35 +81,53 @@ def even_out(schedule: Schedule, *, iterations: int, seed: int) -> None:
         if move is None:
             continue
         p, q = move  # p holds perspective k and leaves its table for q's
-        if p in whole and q in whole:
-            if routes_free:
-                parts = (0, 0, _route_spread(schedule, p, q), 0)
-            else:
-                parts = schedule.chain_parts(p, q, all_rounds)
-            if accept(parts):
-                for rr in all_rounds:
-                    if schedule.seat[rr][p] != schedule.seat[rr][q]:
-                        schedule.swap(rr, p, q)
-                continue
-        seats = schedule.seat[r]
-        if schedule.theme[r][seats[p]] == schedule.theme[r][seats[q]]:
-            if accept(schedule.swap_parts(r, p, q)):
-                schedule.swap(r, p, q)
-            continue
-        chain = schedule.chain(p, q, r)
-        if chain is not None and accept(schedule.chain_parts(p, q, chain)):
-            for rr in chain:
-                if schedule.seat[rr][p] != schedule.seat[rr][q]:
-                    schedule.swap(rr, p, q)
+        _try_swap(schedule, r, p, q, p in whole and q in whole, routes_free, accept)
     if best < standing():
         schedule.load(*best_plan)
+
+
+def _tables_by_theme(schedule: Schedule) -> list[dict[int, list[int]]]:
+    """Per round, theme -> the tables holding it."""
+    alike: list[dict[int, list[int]]] = []
+    for row in schedule.theme:
+        same: dict[int, list[int]] = {}
+        for t, th in enumerate(row):
+            same.setdefault(th, []).append(t)
+        alike.append(same)
+    return alike
+
+
+def _try_swap(schedule: Schedule, r: int, p: int, q: int, both_whole: bool, routes_free: bool,
+              accept: Callable[[tuple[int, int, int, int]], bool]) -> None:
+    """Swap p and q if `accept` takes the change: along their whole routes when both travel every
+    round, else in round r when the tables share a theme, else along a chain that keeps themes new."""
+    all_rounds = list(range(schedule.rounds))
+    if both_whole:
+        parts = (0, 0, _route_spread(schedule, p, q), 0) if routes_free else schedule.chain_parts(p, q, all_rounds)
+        if accept(parts):
+            _swap_along(schedule, p, q, all_rounds)
+            return
+    seats = schedule.seat[r]
+    if schedule.theme[r][seats[p]] == schedule.theme[r][seats[q]]:
+        if accept(schedule.swap_parts(r, p, q)):
+            schedule.swap(r, p, q)
+        return
+    chain = schedule.chain(p, q, r)
+    if chain is not None and accept(schedule.chain_parts(p, q, chain)):
+        _swap_along(schedule, p, q, chain)
+
+
+def _swap_along(schedule: Schedule, p: int, q: int, rounds: list[int]) -> None:
+    for rr in rounds:
+        if schedule.seat[rr][p] != schedule.seat[rr][q]:
+            schedule.swap(rr, p, q)
 
 
 def _route_spread(schedule: Schedule, p: int, q: int) -> int:
     """Change in perspective squares if p and q traded their whole itineraries."""
     kp, kq = schedule.perspective[p], schedule.perspective[q]
     change = 0
-    for seats, row in zip(schedule.seat, schedule.counts):
+    for seats, row in zip(schedule.seat, schedule.counts, strict=False):
         a, b = seats[p], seats[q]
         if a != b:
             if kp >= 0:
@@ -166,7 +180,7 @@ def relabel(schedule: Schedule, *, iterations: int, seed: int) -> None:
     routes = [[seats[p] for seats in schedule.seat] for p in whole]
     counts = [[list(table) for table in row] for row in schedule.counts]
     rng = random.Random(seed)
-    at = [[[] for _ in range(schedule.tables)] for _ in routes[0]]  # round, table -> routes through it
+    at: list[list[list[int]]] = [[[] for _ in range(schedule.tables)] for _ in routes[0]]  # round, table -> routes through it
     for i, route in enumerate(routes):
         for r, t in enumerate(route):
             at[r][t].append(i)
@@ -183,58 +197,83 @@ def relabel(schedule: Schedule, *, iterations: int, seed: int) -> None:
             todo = uneven(schedule, counts)
             if not todo:
                 break
-        if rng.random() < 0.2:  # now and then any two, to leave a dead end
-            i, j = rng.randrange(n), rng.randrange(n)
-        else:
-            r, a, k, off = todo[rng.randrange(len(todo))]
-            row = counts[r]
-            drawn = [rng.randrange(schedule.tables) for _ in range(6)]
-            if off > 0:
-                b = min(drawn, key=lambda t: row[t][k])
-                source, target = a, b
-            else:
-                b = max(drawn, key=lambda t: row[t][k])
-                source, target = b, a
-            with_k = [i for i in at[r][source] if labels[i] == k]
-            without = [j for j in at[r][target] if labels[j] != k]
-            if not with_k or not without:
-                continue
-            i, j = rng.choice(with_k), rng.choice(without)
+        pair = _pick_routes(rng, n, schedule.tables, todo, counts, at, labels)
+        if pair is None:
+            continue
+        i, j = pair
         ki, kj = labels[i], labels[j]
         if ki == kj:
             continue
-        delta = 0
-        for r, (a, b) in enumerate(zip(routes[i], routes[j])):
-            if a != b:
-                row = counts[r]
-                if ki >= 0:
-                    delta += 2 * (row[b][ki] - row[a][ki] + 1)
-                if kj >= 0:
-                    delta += 2 * (row[a][kj] - row[b][kj] + 1)
+        delta = _trade_delta(routes[i], routes[j], counts, ki, kj)
         if delta > 0 and rng.random() >= math.exp(-delta / temperature):
             continue
-        for r, (a, b) in enumerate(zip(routes[i], routes[j])):
-            if a != b:
-                row = counts[r]
-                if ki >= 0:
-                    row[a][ki] -= 1
-                    row[b][ki] += 1
-                if kj >= 0:
-                    row[b][kj] -= 1
-                    row[a][kj] += 1
+        _trade(routes[i], routes[j], counts, ki, kj)
         labels[i], labels[j] = kj, ki
         cost += delta
         if cost < best_cost:
             best_cost, best = cost, list(labels)
     if best_cost >= 0:
         return
-    # People of one perspective are alike here: hand the routes labelled k to the people holding k.
+    _hand_out(schedule, whole, routes, best)
+
+
+def _pick_routes(rng: random.Random, n: int, tables: int, todo: list[tuple[int, int, int, int]],
+                 counts: list[list[list[int]]], at: list[list[list[int]]], labels: list[int]) -> tuple[int, int] | None:
+    """Two routes whose labels to trade: now and then any two, else one labelled k through a table
+    with too many k (or a fuller one) and one labelled otherwise through a table with fewer."""
+    if rng.random() < 0.2:  # now and then any two, to leave a dead end
+        return rng.randrange(n), rng.randrange(n)
+    r, a, k, off = todo[rng.randrange(len(todo))]
+    row = counts[r]
+    drawn = [rng.randrange(tables) for _ in range(6)]
+    if off > 0:
+        b = min(drawn, key=lambda t: row[t][k])
+        source, target = a, b
+    else:
+        b = max(drawn, key=lambda t: row[t][k])
+        source, target = b, a
+    with_k = [i for i in at[r][source] if labels[i] == k]
+    without = [j for j in at[r][target] if labels[j] != k]
+    if not with_k or not without:
+        return None
+    return rng.choice(with_k), rng.choice(without)
+
+
+def _trade_delta(route_i: list[int], route_j: list[int], counts: list[list[list[int]]], ki: int, kj: int) -> int:
+    """Change in perspective squares if the routes' labels ki and kj traded places."""
+    delta = 0
+    for r, (a, b) in enumerate(zip(route_i, route_j, strict=False)):
+        if a != b:
+            row = counts[r]
+            if ki >= 0:
+                delta += 2 * (row[b][ki] - row[a][ki] + 1)
+            if kj >= 0:
+                delta += 2 * (row[a][kj] - row[b][kj] + 1)
+    return delta
+
+
+def _trade(route_i: list[int], route_j: list[int], counts: list[list[list[int]]], ki: int, kj: int) -> None:
+    """Count the traded labels at their new tables."""
+    for r, (a, b) in enumerate(zip(route_i, route_j, strict=False)):
+        if a != b:
+            row = counts[r]
+            if ki >= 0:
+                row[a][ki] -= 1
+                row[b][ki] += 1
+            if kj >= 0:
+                row[b][kj] -= 1
+                row[a][kj] += 1
+
+
+def _hand_out(schedule: Schedule, whole: list[int], routes: list[list[int]], best: list[int]) -> None:
+    """Give the routes labelled k to the people holding k (people of one perspective are alike
+    here), keeping the plan only if nothing the café ranks higher changed."""
     walkers: dict[int, list[int]] = {}
     for p in whole:
         walkers.setdefault(schedule.perspective[p], []).append(p)
     plan, themes = schedule.snapshot()
     before = (schedule.theme_cost, schedule.meet_cost, schedule.stay_cost)
-    for route, k in zip(routes, best):
+    for route, k in zip(routes, best, strict=False):
         p = walkers[k].pop()
         for r, t in enumerate(route):
             plan[r][p] = t

@@ -93,7 +93,7 @@ def _flag(measure: str, count: int, total: int, room_share: float, lived_in_room
     return None
 
 
-def voice_balance(voices: Iterable[Voice], room: Mapping[str | None, int]) -> VoiceBalance:
+def voice_balance(voices: Iterable[Voice], room: Mapping[str, int] | Mapping[str | None, int]) -> VoiceBalance:
     """Voice balance of some insights against the room (perspective key -> people present)."""
     voices = list(voices)
     people: dict[str, int] = {}

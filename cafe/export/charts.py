@@ -44,7 +44,7 @@ def size_bars(theme: Theme) -> list[SizeBar]:
 
 def voice_bars(table: VoiceTable) -> list[VoiceBar]:
     """Each perspective's share of insights against its share of the room, then lived experience together."""
-    rows = table.rows + [table.lived]
+    rows = [*table.rows, table.lived]
     return [VoiceBar(r.label, r.insight_share, r.room_share,
                      _("Insights %(insights)s · room %(room)s", insights=r.insight_pct, room=r.room_pct), r.lived)
             for r in rows]

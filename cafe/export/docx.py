@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from docx import Document
@@ -55,14 +55,14 @@ def _quote(doc: Any, quote: Quote, suffix: str = "") -> None:
     _meta(doc, f"— {quote.provenance}{suffix}")
 
 
-def _table(doc: Any, head: tuple[str, ...], rows: list[tuple[str, ...]], right_from: int = 1) -> None:
+def _table(doc: Any, head: tuple[str, ...], rows: Sequence[Sequence[str]], right_from: int = 1) -> None:
     table = doc.add_table(rows=1, cols=len(head))
     table.style = "Light List Accent 1"
-    for cell, text in zip(table.rows[0].cells, head):
+    for cell, text in zip(table.rows[0].cells, head, strict=False):
         cell.text = text
     for row in rows:
         cells = table.add_row().cells
-        for n, (cell, text) in enumerate(zip(cells, row)):
+        for n, (cell, text) in enumerate(zip(cells, row, strict=False)):
             cell.text = text
             if n >= right_from:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -83,7 +83,7 @@ def _voice_chart(doc: Any, table: VoiceTable, where: str) -> None:
     _table(doc, (_("Perspective"), _("Share of insights and of the room"), ""), rows, right_from=3)
     head = (_("Perspective"), _("People"), _("Share of the room"), _("Insights"), _("Share of insights"), _("Share of resonance"))
     _table(doc, head, [(r.label, str(r.room), r.room_pct, str(r.insights), r.insight_pct, r.resonance_pct)
-                       for r in table.rows + [table.lived]])
+                       for r in [*table.rows, table.lived]])
 
 
 def _block(doc: Any, block: Section) -> None:

@@ -56,12 +56,12 @@ def _voice_table(table: VoiceTable) -> list[str]:
     """Voice balance as a Markdown table; the lived-experience row comes last, in bold."""
     head = [_("Perspective"), _("People"), _("Share of the room"), _("Insights"), _("Share of insights"), _("Share of resonance")]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
-    for row in table.rows + [table.lived]:
+    for row in [*table.rows, table.lived]:
         cells = [md(row.label), str(row.room), row.room_pct, str(row.insights), row.insight_pct, row.resonance_pct]
         if row is table.lived:
             cells = [f"**{c}**" for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _voice(report: Report) -> list[str]:
@@ -69,10 +69,10 @@ def _voice(report: Report) -> list[str]:
         return []
     lines = [f"## {_('Voice balance')}", "", f"_{md(rule_text())}_", ""]
     if report.voice_flags:
-        lines += [f"### {_('Voices to check')}", ""] + _flags(report.voice_flags)
+        lines += [f"### {_('Voices to check')}", "", *_flags(report.voice_flags)]
     else:
         lines += [_("No theme was flagged: people with lived experience were heard in proportion to their share of the room."), ""]
-    return lines + [f"### {_('The whole café')}", ""] + _voice_table(report.voice)
+    return [*lines, f"### {_('The whole café')}", "", *_voice_table(report.voice)]
 
 
 def _themes(report: Report) -> list[str]:
@@ -96,7 +96,7 @@ def _themes(report: Report) -> list[str]:
             lines.append("")
         lines += [f"{_('Perspectives')}: {_counts_line(theme.perspectives)}", ""]
         if theme.voice is not None:
-            lines += [f"### {_('Voice balance')}", ""] + _flags(theme.voice.flags) + _voice_table(theme.voice)
+            lines += [f"### {_('Voice balance')}", "", *_flags(theme.voice.flags), *_voice_table(theme.voice)]
     return lines
 
 

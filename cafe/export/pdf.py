@@ -153,7 +153,7 @@ class _Writer:
         with pdf.table(col_widths=(38, 12, 14, 12, 14, 14), text_align=("LEFT",) + ("RIGHT",) * 5, line_height=4.5,
                        headings_style=heading, cell_fill_mode="NONE") as grid:
             grid.row(head)
-            for row in table.rows + [table.lived]:
+            for row in [*table.rows, table.lived]:
                 grid.row((row.label, str(row.room), row.room_pct, str(row.insights), row.insight_pct, row.resonance_pct))
         pdf.ln(2)
 

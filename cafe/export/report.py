@@ -119,7 +119,7 @@ def perspective_label(key: str | None, labels: Mapping[str, str] | None) -> str:
     """Human label for a perspective key, from the given labels or the built-in ones."""
     if key == "not_given":  # how the harvest counts people who gave none
         key = None
-    if labels is not None and key in labels:
+    if labels is not None and key is not None and key in labels:
         return str(labels[key])
     return perspectives.label(key)
 

@@ -27,7 +27,10 @@ def script() -> ScriptDirectory:
 
 def head() -> str:
     """The newest revision this code knows."""
-    return script().get_current_head()
+    revision = script().get_current_head()
+    if revision is None:
+        raise RuntimeError("cafe/migrations/versions holds no revision")
+    return revision
 
 
 def known(revision: str) -> bool:

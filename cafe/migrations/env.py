@@ -28,7 +28,10 @@ def run_migrations_online() -> None:
         return
     from cafe.db import Database
 
-    database = Database(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic.ini or the command gives no sqlalchemy.url")
+    database = Database(url)
     try:
         with database.engine.connect() as connection:
             _configure_and_run(connection)

@@ -6,7 +6,7 @@ matters, `now`, so that tests and the demo can drive the clock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -23,4 +23,4 @@ class Broadcast:
 
 def utcnow() -> datetime:
     """The one clock the services read."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -5,41 +5,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from cafe.domain import curation
 from cafe.errors import CafeError, Conflict, Invalid, NotFound
-from cafe.models import CafeRow, HarvestCurationRow, InsightRow
-from cafe.services import Broadcast, rules
+from cafe.models import HarvestCurationRow
+from cafe.services import Broadcast, harvesting, rules
 
 if TYPE_CHECKING:
     from cafe.services.views import Snapshot
-
-
-def stored(session: Session, cafe: CafeRow) -> dict[str, curation.Curation]:
-    """theme -> the curated state saved for it (themes nobody edited are absent)."""
-    rows = session.scalars(select(HarvestCurationRow).where(HarvestCurationRow.cafe_id == cafe.id))
-    return {row.theme: curation.from_json(row.state, row.version) for row in rows}
-
-
-def versions(session: Session, cafe: CafeRow) -> dict[str, int]:
-    """theme -> the version of its curation (themes nobody edited are absent)."""
-    rows = session.execute(select(HarvestCurationRow.theme, HarvestCurationRow.version)
-                           .where(HarvestCurationRow.cafe_id == cafe.id))
-    return {theme: version for theme, version in rows}
-
-
-def moderated_ids(session: Session, cafe: CafeRow) -> set[str]:
-    """Insights the facilitator hid during the rounds (services/moderating.py)."""
-    return set(session.scalars(select(InsightRow.id).where(InsightRow.cafe_id == cafe.id, InsightRow.hidden_at.is_not(None))))
-
-
-def hidden_ids(session: Session, cafe: CafeRow) -> set[str]:
-    """Insights the facilitator hid, during the rounds or while curating: the one set every
-    screen and export reads (through harvest_view) to keep their words from others."""
-    return {i for state in stored(session, cafe).values() for i in state.hidden} | moderated_ids(session, cafe)
 
 
 def _stale() -> Conflict:
@@ -87,8 +62,6 @@ def curate_many(snap: Snapshot, theme: str, version: int,
                 ops: Sequence[curation.Op]) -> tuple[dict[str, Any], list[Broadcast]]:
     """Apply edits to a theme's harvest in order, all or none, if `version` is the theme's current
     one (the version then rises by one per edit); every screen re-syncs once."""
-    from cafe.services import harvesting  # harvesting reads the stored curations through this module
-
     session, cafe = snap.session, snap.row
     with rules.obeyed():
         rules.cafe_of(cafe).ensure_may_curate()
@@ -116,7 +89,7 @@ def curate_many(snap: Snapshot, theme: str, version: int,
             raise _stale() from None
     else:
         # The WHERE on the version makes a concurrent edit from another process lose cleanly.
-        done = session.execute(
+        done: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE's result is a cursor
             update(HarvestCurationRow)
             .where(HarvestCurationRow.id == row.id, HarvestCurationRow.version == current)
             .values(version=new.version, state=curation.to_json(new))

@@ -1,18 +1,13 @@
-"""The whole café as one JSON-safe record, its renderings, and reading it back."""
+"""The whole café as one JSON-safe record, and its renderings (services/importing.py reads it back)."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from cafe import presenters, store
-from cafe.domain.plan import plan_from_dict
-from cafe.errors import Invalid
 from cafe.models import (
-    CafeRow, HandoverRow, InsightRow, NudgeRow, ParticipantRow, ResonanceRow, RoundLogRow, SeatRow, TableRow,
+    InsightRow, NudgeRow, ResonanceRow, RoundLogRow, SeatRow,
 )
-from cafe.services import cafes, curating, feedback, harvest_view, harvesting
+from cafe.services import curations, feedback, harvest_view, harvesting
 from cafe.domain.textclean import printable_tree
 from cafe.services.views import Snapshot
 
@@ -29,7 +24,7 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
     resonances = (
         db.query(ResonanceRow).join(InsightRow, InsightRow.id == ResonanceRow.insight_id).filter(InsightRow.cafe_id == cafe.id).all()
     )
-    hidden = curating.hidden_ids(db, cafe)
+    hidden = curations.hidden_ids(db, cafe)
     nudges = db.query(NudgeRow).filter(NudgeRow.cafe_id == cafe.id).order_by(NudgeRow.id).all()
     return {
         "format": FORMAT,
@@ -40,7 +35,8 @@ def export_data(snap: Snapshot) -> dict[str, Any]:
         "plan": dict(cafe.plan),
         "tables": [{"number": t.number, "label": presenters.table_label(t.number)} for t in snap.tables],
         "participants": [
-            {"id": p.id, "name": p.name, "perspective": p.perspective, "host_of": host_of.get(p.id), "joined_at": presenters.iso(p.joined_at)}
+            {"id": p.id, "name": p.name, "perspective": p.perspective, "host_of": host_of.get(p.id),
+             "joined_at": presenters.iso(p.joined_at)}
             for p in snap.people.values()
         ],
         "seats": [{"participant_id": s.participant_id, "round": s.round, "table": s.table_number} for s in seats],
@@ -83,10 +79,3 @@ def render(fmt: str, data: dict[str, Any], labels: dict[str, str]) -> str | byte
     if fmt == "docx":
         return render_docx(data, labels=labels)
     return render_html(data, labels=labels)
-
-
-def import_cafe(db: Session, data: Any, now: datetime) -> tuple[CafeRow, str]:
-    """Create a new café from an export record (checked field by field: services/importing.py)."""
-    from cafe.services import importing
-
-    return importing.import_cafe(db, data, now)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import get_locale
@@ -12,7 +13,7 @@ from cafe.domain.duplicates import near_duplicates
 from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
 from cafe.domain.voice import Voice, perspective_key, voice_balance
 from cafe.domain.privacy import Reader
-from cafe.services import curating, feedback, harvest_extras, harvest_view
+from cafe.services import curations, feedback, harvest_extras, harvest_view
 from cafe.services.recent import Recent
 from cafe.voicing import ROOM, SUBTHEME, THEME, flags_json, voice_json
 from cafe.wordvectors import word_vectors
@@ -39,7 +40,7 @@ def items(snap: Snapshot) -> list[HarvestInsight]:
     ]
 
 
-def regroup(insights: list[HarvestInsight], k: int | None) -> ThemeHarvest:
+def regroup(insights: Sequence[HarvestInsight], k: int | None) -> ThemeHarvest:
     """The automatic grouping of some insights of one theme (curation's set_k, reset and split use it)."""
     if not insights:
         return ThemeHarvest("", 0, (), (), {})
@@ -56,7 +57,7 @@ def _grouped(snap: Snapshot) -> tuple[tuple[ThemeHarvest, curation.Curation, boo
     facilitator's curation, or the automatic grouping as one) and whether it was curated."""
     themes = [t.name for t in snap.plan.themes]
     every = items(snap)
-    stored = curating.stored(snap.session, snap.row)
+    stored = curations.stored(snap.session, snap.row)
     moderated = frozenset(i.id for i in snap.insights if i.hidden_at is not None)
     key = (snap.row.id, tuple((h.id, h.resonance, h.do_not_quote, h.text) for h in every), tuple(themes),
            tuple(sorted((theme, c.version) for theme, c in stored.items())), tuple(sorted(moderated)))
@@ -95,7 +96,7 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
     the language. Like the grouping cache, any process rebuilds it from the database."""
     key = (snap.row.id, str(get_locale()),
            tuple((i.id, snap.resonance.get(i.id, 0), i.do_not_quote, i.hidden_at is not None, i.text) for i in snap.insights),
-           tuple(sorted(curating.versions(snap.session, snap.row).items())),
+           tuple(sorted(curations.versions(snap.session, snap.row).items())),
            tuple((h.id, presenters.iso(h.written_at)) for h in store.handovers(snap.session, snap.row)),
            tuple((p.id, p.name, p.perspective) for p in snap.people.values()),
            tuple(t.number for t in snap.tables))

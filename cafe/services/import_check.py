@@ -9,7 +9,7 @@ refused with one line naming the field (`insights[3].text: ...`), and nothing is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from cafe import validation as check
@@ -89,7 +89,7 @@ def _time(value: Any, path: str, *, required: bool = False) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise _fail(path, "must be a time such as 2026-11-25T10:00:00+00:00") from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _one_of(value: Any, path: str, choices: tuple[str, ...]) -> str:

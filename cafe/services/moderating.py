@@ -1,6 +1,6 @@
 """Corrections during the rounds: the facilitator hides an insight, its author edits or withdraws it.
 
-Who then sees what is not decided here: a hidden insight is one of `curating.hidden_ids`, and the
+Who then sees what is not decided here: a hidden insight is one of `curations.hidden_ids`, and the
 read model (harvest_view) keeps it from the wall, other phones and every report. Each change makes
 every screen of the café re-sync (cafe_changed), so no screen has to patch its own copy.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -74,7 +74,7 @@ def plan_remaining(session: Session, cafe: CafeRow) -> tuple[Rounds, Themes]:
     except RotationError as error:
         raise Conflict(_("The seating cannot be planned: %(reason)s", reason=str(error))) from None
     present = {p.id for p in people}
-    seats = {r: {pid: t.table for t in result[r - 1] for pid in t.members if pid in present}
+    seats = {r: {cast(int, pid): t.table for t in result[r - 1] for pid in t.members if pid in present}
              for r in range(cafe.round + 1, plan.rounds + 1)}
     # The planner may leave the plain rotation (say, hosts keep one theme so that travellers meet
     # only new people and see every theme once): its themes are the café's from now on.

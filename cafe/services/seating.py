@@ -101,7 +101,7 @@ def fit_into_future(session: Session, cafe: CafeRow, participant_id: int) -> Non
         seats = by_round.setdefault(round_no, {})
         if participant_id in seats:
             continue
-        sizes = {n: 0 for n in numbers}
+        sizes = dict.fromkeys(numbers, 0)
         for pid, n in seats.items():
             if pid in present and n in sizes:
                 sizes[n] += 1
@@ -109,8 +109,8 @@ def fit_into_future(session: Session, cafe: CafeRow, participant_id: int) -> Non
             number = anchored
         else:
             def score(n: int) -> tuple[int, int, int, int]:
-                strangers_not = sum(1 for pid, t in seats.items() if t == n and pid in met)
-                return (sizes[n], strangers_not, plan.theme_for(n, round_no).name in seen, n)
+                strangers_not = sum(1 for pid, t in seats.items() if t == n and pid in met)  # noqa: B023  (called at once, within this iteration)
+                return (sizes[n], strangers_not, plan.theme_for(n, round_no).name in seen, n)  # noqa: B023  (called at once, within this iteration)
             number = min(numbers, key=score)
             if plan.theme_for(number, round_no).name in seen:
                 number = _make_room(session, cafe, plan, by_round, round_no, number, seen, present, hosts) or number
@@ -177,7 +177,7 @@ def balance_current_round(session: Session, cafe: CafeRow) -> None:
     members: dict[int, list[int]] = {number: [] for number in rows}
     loose: list[int] = []
     for pid in sorted(current):
-        (members[current[pid]] if current[pid] in members else loose).append(pid)
+        members.get(current[pid], loose).append(pid)
     for number, people in members.items():
         host = rows[number].host_id
         movable = [p for p in people if p != host]

@@ -11,7 +11,7 @@ from cafe import offload, presenters, store
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, InsightRow, ParticipantRow
 from cafe.domain.privacy import Reader
-from cafe.services import curating, feedback, harvest_view, harvesting
+from cafe.services import curations, feedback, harvest_view, harvesting
 
 QUIET_AFTER_S = 180
 
@@ -35,7 +35,7 @@ class Snapshot:
         self.resonance = store.resonance_counts(session, cafe)
         self.clock = store.clock_of(cafe)
         # hidden by the facilitator, during the rounds or while curating: one set for every screen
-        self.hidden = curating.hidden_ids(session, cafe)
+        self.hidden = curations.hidden_ids(session, cafe)
         self._shown_count = 0
 
     @property
@@ -91,7 +91,7 @@ class Snapshot:
         """A running round with no insight from the table for a while (3 minutes, or a third of the round)."""
         if self.row.status != "running":
             return False
-        started = self.clock.deadline and self.clock.deadline.timestamp() - self.clock.duration_s
+        started = None if self.clock.deadline is None else self.clock.deadline.timestamp() - self.clock.duration_s
         reference = last_at.timestamp() if last_at else started
         if reference is None:
             return False
@@ -99,7 +99,7 @@ class Snapshot:
 
     def handovers(self, table_number: int | None = None) -> list[dict[str, Any]]:
         return [
-            presenters.handover(h, self.shown, self.people.get(h.host_participant_id))
+            presenters.handover(h, self.shown, None if h.host_participant_id is None else self.people.get(h.host_participant_id))
             for h in store.handovers(self.session, self.row, table_number)
         ]
 

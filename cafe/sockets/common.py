@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request, session
+from flask import session
 from flask_socketio import disconnect
 
 from cafe import limits, store
@@ -14,7 +14,7 @@ from cafe.db import reading, transaction
 from cafe.errors import CafeError, Forbidden, RateLimited
 from cafe.extensions import socketio
 from cafe.services import Broadcast, utcnow
-from cafe.sockets import rooms
+from cafe import rooms
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def emit_all(broadcasts: list[Broadcast]) -> None:
 
 def refusal(error: RateLimited) -> dict[str, Any]:
     """The `rate_limited` reply; a connection that ignored many of them is closed as well."""
-    if limits.limits().refused(request.sid):
+    if limits.limits().refused(rooms.sid()):
         log.warning("closed a connection from %s that kept sending after rate_limited", limits.address())
         disconnect()
     return error.reply()
@@ -55,7 +55,7 @@ def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = 
             try:
                 # before any database work: a flood costs the server a dictionary look-up, no more
                 caller = session.get("participant_id") if role == "participant" else session.get("cafe_id")
-                limits.limits().event(event, role, caller, request.sid, limits.address())
+                limits.limits().event(event, role, caller, rooms.sid(), limits.address())
                 if prepare is not None:
                     with reading() as db:
                         prepare(db, store.cafe_by_code(db, session["code"]), data)

@@ -159,7 +159,7 @@ def add_person(db, cafe, data: Any):
     reason = "seating_changed" if seating.has_started(cafe) else "participant_joined"
     audience = ("cafe", cafe.id) if reason == "seating_changed" else ("facilitator", cafe.id)
     table = store.seat_of(db, cafe, person.id, cafe.round)
-    return ({"participant_id": person.id, "table": table, "table_label": presenters.table_label(table)},
+    return ({"participant_id": person.id, "table": table, "table_label": None if table is None else presenters.table_label(table)},
             [Broadcast("cafe_changed", {"reason": reason}, audience)])
 
 

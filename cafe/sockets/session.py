@@ -16,9 +16,9 @@ from cafe.db import reading, transaction
 from cafe.errors import CafeError, RateLimited, UnknownCode
 from cafe.extensions import socketio
 from cafe.services import views
-from cafe.sockets import rooms
+from cafe import rooms
 from cafe.sockets.common import now, refusal
-from cafe.web.links import facilitator_urls, join_url
+from cafe.links import facilitator_urls, join_url
 
 
 def _identify(auth: dict[str, Any]) -> None:
@@ -85,27 +85,27 @@ def on_connect(auth: Any = None) -> None:
     if guard.code_block(address):
         raise ConnectionRefusedError(_("Too many wrong café codes from your network. Try again later."))
     # counted before any database work; a refused connection gives its place back at once
-    refused = guard.open(request.sid, address)
+    refused = guard.open(rooms.sid(), address)
     if refused:
         raise ConnectionRefusedError(refused)
     try:
         _identify(auth)
         state = _state()
     except CafeError as error:
-        guard.close(request.sid)
+        guard.close(rooms.sid())
         if isinstance(error, UnknownCode):
             guard.wrong_code(address)
         raise ConnectionRefusedError(error.message) from None
     except BaseException:
-        guard.close(request.sid)
+        guard.close(rooms.sid())
         raise
-    socketio.emit("state", state, to=request.sid)
+    socketio.emit("state", state, to=rooms.sid())
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason: Any) -> None:
     """A connection closed: it no longer counts against its address or the server's cap."""
-    limits.limits().close(request.sid)
+    limits.limits().close(rooms.sid())
 
 
 @socketio.on("sync")
@@ -114,7 +114,7 @@ def on_sync(data: Any = None) -> dict[str, Any]:
     if "role" not in session:
         return {"ok": False, "error": "forbidden", "message": _("Not connected to a café.")}
     try:
-        limits.limits().sync_event(session["role"], session.get("cafe_id"), request.sid, limits.address())
+        limits.limits().sync_event(session["role"], session.get("cafe_id"), rooms.sid(), limits.address())
         check.payload(data, set())
         return {"ok": True, "state": _state()}
     except RateLimited as error:

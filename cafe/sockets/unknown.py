@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_babel import gettext as _
 
 from cafe import limits
 from cafe.errors import RateLimited
 from cafe.extensions import socketio
+from cafe import rooms
 from cafe.sockets.common import refusal
 
 
@@ -19,7 +19,7 @@ def on_unknown(event: Any, data: Any = None, *_more: Any) -> dict[str, Any]:
     name = event if isinstance(event, str) else ""
     guard = limits.limits()
     try:  # a stream of made-up events spends the connection's and address's buckets like real ones
-        guard.spend([(guard.connection, request.sid), (guard.address, limits.address())])
+        guard.spend([(guard.connection, rooms.sid()), (guard.address, limits.address())])
     except RateLimited as error:
         return refusal(error)
     return {"ok": False, "error": "unknown_event", "message": _("There is no event called %(name)s.", name=name[:64])}

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from cafe import limits
 from cafe.errors import NotFound, UnknownCode
+from cafe.web.codes import note_wrong_code
 
 # Every page that answers differently for a join code that exists and one that does not: wrong codes
 # asked here count against the address, and a guessing address is refused on all of them.
@@ -22,11 +23,6 @@ def guessing_refused(seconds: int):
     response = Response(render_template("error.html", message=message, status=429), status=429)
     response.headers["Retry-After"] = str(seconds)
     return response
-
-
-def note_wrong_code() -> None:
-    """Count a request for a join code no café has, against the asking address."""
-    limits.limits().wrong_code(limits.address())
 
 
 def init_app(app: Flask) -> None:

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 
 from cafe import offload, perspectives, store
 from cafe.db import reading, transaction
-from cafe.domain.plan import plan_to_toml
+from cafe.domain.plan_text import plan_to_toml
 from cafe.services import exporting, harvest_view, printing, utcnow, views
-from cafe.web.links import facilitator_urls, join_url
+from cafe.links import facilitator_urls, join_url
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
 

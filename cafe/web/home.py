@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert
 
@@ -14,8 +14,8 @@ from cafe.domain.plan import PlanError, plan_from_input
 from cafe.errors import NotFound
 from cafe.models import HealthProbeRow
 from cafe.services import cafes, utcnow
-from cafe.web.links import join_url
-from cafe.web import note_wrong_code
+from cafe.links import join_url
+from cafe.web.codes import note_wrong_code
 
 bp = Blueprint("home", __name__)
 

@@ -11,8 +11,8 @@ from cafe.db import reading, transaction
 from cafe.errors import Invalid, NotFound
 from cafe.extensions import socketio
 from cafe.services import cafes, seating, utcnow, views
-from cafe.sockets import rooms
-from cafe.web.links import join_url
+from cafe import rooms
+from cafe.links import join_url
 
 bp = Blueprint("participant", __name__)
 COOKIE_AGE = 7 * 24 * 3600
@@ -55,7 +55,7 @@ def join(code: str):
             perspective = request.form.get("perspective", "")
             try:
                 stays = request.form.get("stays") == "yes"
-                person, token = cafes.join(db, cafe, name, perspective, utcnow(), stays=stays)
+                _person, token = cafes.join(db, cafe, name, perspective, utcnow(), stays=stays)
             except Invalid as error:
                 errors["name" if "name" in error.message else "perspective"] = error.message
             else:

@@ -11,7 +11,7 @@ from cafe.db import transaction
 from cafe.errors import CafeError, NotFound, RateLimited
 from cafe.services import posting, utcnow, views
 from cafe.sockets.common import emit_all
-from cafe.web.links import join_url
+from cafe.links import join_url
 
 bp = Blueprint("plain", __name__)
 

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, url_for
 
 from cafe import perspectives, store
 from cafe.db import transaction
-from cafe.web.links import join_url
+from cafe.links import join_url
 
 bp = Blueprint("wall", __name__)
 

@@ -110,7 +110,7 @@ def test_standard_input_is_read_with_a_dash(tmp_path):
 
 
 def test_the_optional_word_vectors_load_offline_from_their_package(capsys, cafe_csv, monkeypatch):
-    from cafe import harvest_cli
+    from cafe.cli import harvest as harvest_cli
 
     monkeypatch.delenv("CAFE_EMBEDDINGS", raising=False)
     harvest_cli.word_vectors.cache_clear()

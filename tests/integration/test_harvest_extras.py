@@ -22,7 +22,7 @@ def run_to_harvest(facilitator) -> dict:
             _post(phone, f"Paying people fairly for their time and expertise matters {i}")
             _post(phone, f"Training and mentoring new peer leaders across services {round_no}")
         if round_no == 0:
-            for phone, text in zip(phones, QUESTIONS):
+            for phone, text in zip(phones, QUESTIONS, strict=False):
                 _post(phone, f"We talked a lot. {text}")
             _post(phones[4], "Why do boards still meet at 9am on weekdays?", do_not_quote=True)
         if round_no < 2:
@@ -80,7 +80,7 @@ def test_phones_get_the_same_harvest_lighter(facilitator):
     full = facilitator.state()["harvest"]
     light = phones[0].state()["harvest"]
     assert [t["theme"] for t in light["themes"]] == [t["theme"] for t in full["themes"]]
-    for mine, whole in zip(light["themes"], full["themes"]):
+    for mine, whole in zip(light["themes"], full["themes"], strict=False):
         assert [(s["label"], s["count"], s["quote_insight"]) for s in mine["subthemes"]] == \
                [(s["label"], s["count"], s["quote_insight"]) for s in whole["subthemes"]]
         assert "voice" not in mine and all("insight_ids" not in s for s in mine["subthemes"])

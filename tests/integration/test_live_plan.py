@@ -2,7 +2,7 @@
 arrive and leave, re-planned only by the facilitator's draft, swap and apply."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from dataclasses import replace
 from types import MappingProxyType
@@ -17,7 +17,7 @@ from cafe.models import InsightRow, PlanDraftRow
 from cafe.plans import load_plan, plan_path
 from cafe.services import cafes, planning, rounds, seating, views
 
-T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
 ICIC = "icic-2023-lived-experience-roles.toml"  # 3 rounds, tables of 5, themes rotate
 
 
@@ -35,7 +35,7 @@ class Cafe:
             return fn(db, store.cafe_by_code(db, self.code), *args)
 
     def join(self, count: int, stays: bool = False) -> list[int]:
-        return [self.run(lambda db, c: cafes.join(db, c, f"P{i}", "", T0, stays=stays)[0].id) for i in range(count)]
+        return [self.run(lambda db, c, i=i: cafes.join(db, c, f"P{i}", "", T0, stays=stays)[0].id) for i in range(count)]
 
     def seats(self, round_no: int) -> dict[int, int]:
         return self.run(lambda db, c: store.seats(db, c, round_no))

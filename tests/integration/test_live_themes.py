@@ -14,13 +14,14 @@ from sqlalchemy import select
 
 from cafe import create_app, store
 from cafe.db import transaction
-from cafe.domain.plan import plan_from_dict, plan_to_dict, plan_to_toml
+from cafe.domain.plan import plan_from_dict, plan_to_dict
+from cafe.domain.plan_text import plan_to_toml
 from cafe.domain.planner import Participant, TableSeating
 from cafe.domain.rotation_metrics import plan_metrics
 from cafe.errors import Invalid
 from cafe.models import InsightRow, RoundThemeRow, SeatRow
 from cafe.plans import plan_path
-from cafe.services import exporting, printing, utcnow, views
+from cafe.services import importing, printing, utcnow, views
 
 ROUNDS, PEOPLE = 4, 40
 
@@ -182,7 +183,7 @@ def test_a_json_export_carries_the_themes_and_an_import_restores_them(live):
     assert {(t["table"], t["round"]): t["theme"] for t in exported["round_themes"]} == shown
     assert len(exported["round_themes"]) == len(shown)
     with live.app.app_context(), transaction() as db:
-        imported, _ = exporting.import_cafe(db, exported, utcnow())
+        imported, _ = importing.import_cafe(db, exported, utcnow())
         plan = store.plan_of(imported)
         assert {key: plan.theme_for(*key).name for key in shown} == shown
 
@@ -199,8 +200,8 @@ def test_an_import_refuses_a_table_theme_the_plan_does_not_have(live):
                   {"round": ROUNDS + 1, "table": 1, "theme": exported["round_themes"][0]["theme"]},
                   {"round": 2, "table": "one", "theme": exported["round_themes"][0]["theme"]}):
         with pytest.raises(Invalid), live.app.app_context(), transaction() as db:
-            exporting.import_cafe(db, {**exported, "round_themes": [wrong]}, utcnow())
+            importing.import_cafe(db, {**exported, "round_themes": [wrong]}, utcnow())
     older = {k: v for k, v in exported.items() if k != "round_themes"}  # an export made before round_themes
     with live.app.app_context(), transaction() as db:
-        imported, _ = exporting.import_cafe(db, older, utcnow())
+        imported, _ = importing.import_cafe(db, older, utcnow())
         assert store.round_themes(db, imported) == {}

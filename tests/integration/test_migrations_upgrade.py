@@ -48,7 +48,7 @@ def missing_or_changed(old: Any, new: Any, where: str = "$") -> list[str]:
     if isinstance(old, list):
         if not isinstance(new, list) or len(new) != len(old):
             return [f"{where}: {len(old)} items, now {len(new) if isinstance(new, list) else new!r}"]
-        return [d for i, (a, b) in enumerate(zip(old, new)) for d in missing_or_changed(a, b, f"{where}[{i}]")]
+        return [d for i, (a, b) in enumerate(zip(old, new, strict=False)) for d in missing_or_changed(a, b, f"{where}[{i}]")]
     return [] if old == new else [f"{where}: {old!r} is now {new!r}"]
 
 
@@ -150,7 +150,7 @@ def test_a_database_newer_than_the_code_is_refused_and_left_as_it_is(tmp_path, c
     connection.close()
     before = digest(path)
     for policy in ("serve", "upgrade"):
-        with pytest.raises(SchemaError, match="f00d.*does not know"):
+        with pytest.raises(SchemaError, match=r"f00d.*does not know"):
             app_on(f"sqlite:///{path}", DATABASE_SCHEMA=policy)
     assert digest(path) == before
     assert [p.name for p in tmp_path.iterdir() if ".backup-" in p.name] == []

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cafe.domain.plan import PlanError, plan_from_dict, plan_to_toml
+from cafe.domain.plan import PlanError, plan_from_dict
+from cafe.domain.plan_text import plan_to_toml
 from cafe.plans import (
     PlanEntry, list_plans, load_plan, parse_plan_text, plan_path, sessions_dir,
 )

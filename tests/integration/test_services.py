@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from sqlalchemy import func, select
@@ -15,9 +15,9 @@ from cafe.errors import Conflict, Invalid, NotFound
 from cafe.extensions import socketio
 from cafe.models import CafeRow, HandoverRow, InsightRow, ParticipantRow
 from cafe.plans import load_plan, plan_path
-from cafe.services import cafes, exporting, rounds, seating, views
+from cafe.services import cafes, exporting, importing, rounds, seating, views
 
-T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
 ICIC = "icic-2023-lived-experience-roles.toml"
 
 
@@ -36,7 +36,7 @@ class Cafe:
             return fn(db, store.cafe_by_code(db, self.code), *args)
 
     def join(self, count: int) -> list[int]:
-        return [self.run(lambda db, cafe: cafes.join(db, cafe, f"P{i}", "", T0)[0].id) for i in range(count)]
+        return [self.run(lambda db, cafe, i=i: cafes.join(db, cafe, f"P{i}", "", T0)[0].id) for i in range(count)]
 
     def seats(self, round_no: int | None = None) -> dict[int, int]:
         return self.run(lambda db, cafe: store.seats(db, cafe, cafe.round if round_no is None else round_no))
@@ -343,7 +343,7 @@ def test_import_service_creates_a_new_cafe_with_the_same_content(tmp_path, facil
                             "DATABASE_URL": f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"})
     try:
         with elsewhere.app_context(), transaction() as db:
-            row, token = exporting.import_cafe(db, exported, T0)
+            row, token = importing.import_cafe(db, exported, T0)
             code = row.code
         assert token
         original = cafe_contents(facilitator.app, facilitator.code)
@@ -424,9 +424,8 @@ def test_a_malformed_import_changes_nothing(app, facilitator):
     with app.app_context(), transaction() as db:
         cafes_before = db.scalar(select(func.count()).select_from(CafeRow))
         people_before = db.scalar(select(func.count()).select_from(ParticipantRow))
-    with pytest.raises(Invalid):
-        with app.app_context(), transaction() as db:
-            exporting.import_cafe(db, exported, T0)
+    with pytest.raises(Invalid), app.app_context(), transaction() as db:
+        importing.import_cafe(db, exported, T0)
     with app.app_context(), transaction() as db:
         assert db.scalar(select(func.count()).select_from(CafeRow)) == cafes_before
         assert db.scalar(select(func.count()).select_from(ParticipantRow)) == people_before

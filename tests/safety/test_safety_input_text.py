@@ -196,7 +196,7 @@ def _hostile_cafe(facilitator) -> None:
     people = facilitator.join(3, ("lived_experience", "practitioner"))
     facilitator.do("start_round")
     texts = [HOSTILE, "Cafe\u0301 \U0001f30d\U0010ffff 漢字 \u2066נגיש", "<script>alert(1)</script> & \"quotes\" \ufffe"]
-    for phone, text in zip(people, texts):
+    for phone, text in zip(people, texts, strict=False):
         assert phone.emit("post_insight", {"id": new_id(), "text": text})["ok"]
     facilitator.do("nudge", {"text": "Break\uffff now\x00"})
     facilitator.play_on_to_harvest()

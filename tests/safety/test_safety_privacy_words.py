@@ -64,7 +64,7 @@ def harvested(request, monkeypatch, facilitator):
 
 
 def test_no_private_word_reaches_the_wall_or_another_phone(harvested):
-    facilitator, _author, others, wall = harvested
+    _facilitator, _author, others, wall = harvested
     wall_state = wall.emit("sync", {}, callback=True)
     assert wall_state["ok"]
     assert leaks(json.dumps(wall_state, ensure_ascii=False)) == []

@@ -5,6 +5,7 @@ import pytest
 
 from cafe.domain.cafe import Cafe, Person, Refused, Stage
 from cafe.domain.timer import RoundStatus
+from datetime import UTC
 
 
 def cafe(stage: str = "rounds", round_no: int = 1, status: str = "running", rounds: int = 3) -> Cafe:
@@ -127,12 +128,12 @@ def test_a_stored_stage_or_status_outside_the_rules_is_a_bug_not_a_silent_defaul
 
 
 def test_a_join_code_seats_newcomers_for_seven_days_unless_the_facilitator_chose_otherwise():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from cafe.domain.cafe import JOIN_WINDOW, ensure_may_join, may_join
 
-    made = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
-    assert JOIN_WINDOW == timedelta(days=7)
+    made = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    assert timedelta(days=7) == JOIN_WINDOW
     assert may_join(made, None, made + timedelta(days=6, hours=23))
     assert not may_join(made, None, made + timedelta(days=7))
     closed = made + timedelta(hours=2)

@@ -174,8 +174,8 @@ def test_a_late_insight_lands_in_the_nearest_sub_theme_or_unsorted():
     state = start(ITEMS[:6], k=2)
     bus = insight(20, "Evening bus service to the estates")
     odd = insight(21, "Quiet rooms for prayer")
-    placed = reconcile(state, ITEMS[:6] + [bus, odd])
-    check(placed, ITEMS[:6] + [bus, odd])
+    placed = reconcile(state, [*ITEMS[:6], bus, odd])
+    check(placed, [*ITEMS[:6], bus, odd])
     bus_sub = next(s for s in placed.subthemes if "i20" in s.insight_ids)
     assert "i0" in bus_sub.insight_ids
     assert next(s for s in placed.subthemes if "i21" in s.insight_ids).label == curation.UNSORTED
@@ -209,7 +209,7 @@ OPS = st.one_of(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.booleans(), min_size=8, max_size=8), st.lists(OPS, max_size=12), st.integers(0, 2))
 def test_any_sequence_of_edits_keeps_every_insight_exactly_once(no_quote, ops, late):
-    items = [insight(n, t, resonance=n % 4, do_not_quote=flag) for n, (t, flag) in enumerate(zip(TEXTS, no_quote))]
+    items = [insight(n, t, resonance=n % 4, do_not_quote=flag) for n, (t, flag) in enumerate(zip(TEXTS, no_quote, strict=False))]
     extra = [insight(8 + n, ["Buses to the estates", "A garden for the school"][n]) for n in range(late)]
     state = start(items)
     for op in ops:

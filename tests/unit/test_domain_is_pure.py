@@ -37,12 +37,12 @@ def clock_reads(tree: ast.AST) -> list[str]:
         if isinstance(node, ast.ImportFrom) and node.module in ("time", "datetime"):
             from_imported.update(alias.asname or alias.name for alias in node.names
                                  if node.module == "time" and alias.name in CLOCK_NAMES)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if (node.value.id, node.attr) in CLOCK_CALLS:
-                found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute):
-            if (node.value.attr, node.attr) in CLOCK_CALLS:
-                found.append(f"line {node.lineno}: ...{node.value.attr}.{node.attr}")
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and (node.value.id, node.attr) in CLOCK_CALLS):
+            found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+                and (node.value.attr, node.attr) in CLOCK_CALLS):
+            found.append(f"line {node.lineno}: ...{node.value.attr}.{node.attr}")
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in from_imported:
             found.append(f"line {node.lineno}: {node.func.id}()")

@@ -76,8 +76,7 @@ def test_obvious_topical_groups_are_separated(k):
 
 
 def test_near_duplicates_land_together():
-    texts = SENTENCES + ["More buses at night so people can get home!",
-                         "small charities need longer funding agreements"]
+    texts = [*SENTENCES, "More buses at night so people can get home!", "small charities need longer funding agreements"]
     for k in (3, 6, 10, None):
         groups = group_texts(texts, k)
         assert any({1, 12} <= set(g) for g in groups), k
@@ -95,7 +94,7 @@ def test_empty_input_works():
 
 
 def test_labels_are_one_to_five_words_and_never_empty():
-    insights = [insight(n, text) for n, text in enumerate(SENTENCES + ["", "ok", "?!", "a the of"])]
+    insights = [insight(n, text) for n, text in enumerate([*SENTENCES, "", "ok", "?!", "a the of"])]
     (theme,) = build_harvest(insights, ["Community"])
     labels = [sub.label for sub in theme.subthemes]
     for text_group in (TRANSPORT, MONEY, TRAINING, ["x"], ["", " "], ["the and of"], [SENTENCES[0]]):
@@ -141,7 +140,7 @@ def test_quote_is_central_and_resonance_breaks_ties():
 
 def test_top_insights_are_the_three_most_resonating_ties_by_position():
     resonance = [0, 2, 5, 2, 0, 7, 2, 0, 0, 1, 0, 0]
-    insights = [insight(n, text, resonance=r) for n, (text, r) in enumerate(zip(SENTENCES, resonance))]
+    insights = [insight(n, text, resonance=r) for n, (text, r) in enumerate(zip(SENTENCES, resonance, strict=False))]
     (theme,) = build_harvest(insights, ["Community"])
     assert theme.top_insight_ids == ("i5", "i2", "i1")
     quiet = [insight(n, text) for n, text in enumerate(SENTENCES)]
@@ -201,7 +200,7 @@ def test_the_harvest_core_imports_no_framework(module):
 
 
 def test_a_text_sharing_no_words_joins_a_group_rather_than_splitting_topics():
-    texts = SENTENCES + ["ok", "Buses buses buses"]
+    texts = [*SENTENCES, "ok", "Buses buses buses"]
     groups = as_sets(group_texts(texts))
     for start in (0, 4, 8):
         assert any(set(range(start, start + 4)) <= g for g in groups)
@@ -249,7 +248,7 @@ def fake_word_vectors(found):
 
     def one(word):
         return [1.0, 0.0] if word in money else [0.0, 1.0] if word.startswith("park") else [0.0, 0.0]
-    return [[sum(v) for v in zip(*(one(w) for w in text.lower().split()))] for text in found]
+    return [[sum(v) for v in zip(*(one(w) for w in text.lower().split()), strict=False)] for text in found]
 
 
 def test_text_embeddings_group_texts_that_share_no_word():

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cafe.domain.plan import (
-    MAX_NAME, THEME_MODES, Plan, PlanError, Theme, plan_from_dict, plan_to_dict, plan_to_toml,
+    MAX_NAME, THEME_MODES, Plan, PlanError, Theme, plan_from_dict, plan_to_dict,
 )
+from cafe.domain.plan_text import plan_to_toml
 
 
 def minimal(**overrides) -> dict:

@@ -100,7 +100,7 @@ def test_hosts_host_one_table_each_and_stayers_never_move():
 
 def test_rounds_already_seated_are_kept_and_hosts_keep_the_table_they_sat_at():
     first = tuple(TableSeating(t, None, None, tuple(range(t, 13, 3))) for t in (1, 2, 3))  # 1 sits at table 1
-    request = RotationRequest(people(12, hosts=1) + (Participant(13),), 3, 3, seating=(first,))
+    request = RotationRequest((*people(12, hosts=1), Participant(13)), 3, 3, seating=(first,))
     plan = plan_rotation(request, 0.2)
     assert [t.members for t in plan[0]] == [t.members for t in first]
     for seats in seats_of(plan)[1:]:
@@ -126,7 +126,7 @@ def test_the_same_request_and_seed_give_the_same_plan_and_another_seed_may_not()
 @pytest.mark.parametrize(
     ("request_", "message"),
     [
-        (RotationRequest(people(3) + (Participant(2),), 2, 2), "more than once"),
+        (RotationRequest((*people(3), Participant(2)), 2, 2), "more than once"),
         (RotationRequest(people(10), 2, 2, max_size=4), "do not fit"),
         (RotationRequest(people(5), 3, 2, min_size=2), "cannot fill"),
         (RotationRequest(people(6, hosts=3), 2, 2), "hosts"),

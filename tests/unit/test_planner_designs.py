@@ -70,7 +70,7 @@ def test_re_planning_after_rounds_played_keeps_them_and_still_meets_no_one_twice
 def test_re_planning_seats_a_late_arrival_and_honours_the_goals_against_the_history():
     full = RotationRequest(people(30, hosts=6, perspectives="ab"), 6, 4, ("A", "B", "C", "D", "E", "F"), seed=2)
     history = tuple(tuple(tables) for tables in plan_rotation(full, 0.3)[:1])
-    late = replace(full, participants=full.participants + (Participant(99, "a"),), seating=history)
+    late = replace(full, participants=(*full.participants, Participant(99, "a")), seating=history)
     plan = plan_rotation(late, 0.3)
     figures = plan_metrics(plan, late.participants)
     assert all(99 in {p for t in tables for p in t.members} for tables in plan[1:])

@@ -40,11 +40,11 @@ def shuffled(plan: list[list[TableSeating]], participants: tuple[Participant, ..
 def test_the_figures_count_distance_from_the_even_share_clustered_and_missing_tables():
     people = {i: Participant(i, "lived" if i <= 4 else "carer") for i in range(1, 9)}
     clustered = [TableSeating(1, None, None, (1, 2, 3, 5)), TableSeating(2, None, None, (4, 6, 7, 8))]
-    assert perspective_figures(clustered, people) == dict(perspective_spread=4, perspective_clustered=2, perspective_missing=0)
+    assert perspective_figures(clustered, people) == {"perspective_spread": 4, "perspective_clustered": 2, "perspective_missing": 0}
     apart = [TableSeating(1, None, None, (1, 2, 3, 4)), TableSeating(2, None, None, (5, 6, 7, 8))]
-    assert perspective_figures(apart, people) == dict(perspective_spread=8, perspective_clustered=2, perspective_missing=2)
+    assert perspective_figures(apart, people) == {"perspective_spread": 8, "perspective_clustered": 2, "perspective_missing": 2}
     even = [TableSeating(1, None, None, (1, 2, 5, 6)), TableSeating(2, None, None, (3, 4, 7, 8))]
-    assert perspective_figures(even, people) == dict(perspective_spread=0, perspective_clustered=0, perspective_missing=0)
+    assert perspective_figures(even, people) == {"perspective_spread": 0, "perspective_clustered": 0, "perspective_missing": 0}
 
 
 def test_the_floor_counts_only_what_people_who_cannot_move_force():

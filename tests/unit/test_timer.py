@@ -1,13 +1,13 @@
 """The round clock: a stored deadline every screen derives the time left from."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
 from cafe.domain.timer import ClockError, RoundClock, RoundStatus
 
-T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
 
 
 def at(seconds: float) -> datetime:

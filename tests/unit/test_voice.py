@@ -19,7 +19,7 @@ def insights(lived: int, others: int, *, lived_resonance: int = 0, other_resonan
 
 
 def test_the_named_rules_are_the_documented_ones():
-    assert LIVED_EXPERIENCE == {"lived_experience", "family_carer"} and LIVED_EXPERIENCE <= set(PERSPECTIVES)
+    assert {"lived_experience", "family_carer"} == LIVED_EXPERIENCE and set(PERSPECTIVES) >= LIVED_EXPERIENCE
     assert "prefer_not_to_say" in NEVER_FLAGGED and "not_given" in NEVER_FLAGGED
     assert (MIN_LIVED_IN_ROOM, MIN_EVIDENCE, FLAG_BELOW) == (2, 5, 0.5)
 

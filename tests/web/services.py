@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import contextlib
 
 REPO = Path(__file__).resolve().parents[2]
 SETUP_HINT = "scripts/setup.sh --test installs redis-server and postgresql (Debian packages)"
@@ -195,18 +196,14 @@ class Postgres:
         if self.process is not None and self.process.poll() is None:
             pid = self._postmaster_pid()
             if pid is not None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGINT)
-                except ProcessLookupError:
-                    pass
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 if pid is not None:
-                    try:
+                    with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
                 _stop(self.process, signal.SIGKILL)
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -241,7 +238,7 @@ class CafeServer:
         except OSError:
             return False
 
-    def wait_ready(self, timeout: float = 20.0) -> "CafeServer":
+    def wait_ready(self, timeout: float = 20.0) -> CafeServer:
         wait_for(self._healthy, timeout=timeout, interval=0.1, message=lambda: f"cafe serve on {self.base_url}:\n{self.output()}")
         return self
 

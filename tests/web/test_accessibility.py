@@ -238,7 +238,8 @@ def test_the_wall_is_readable_at_1280x720(make_context, cafe):
     expect(wall.locator("#wall")).to_have_attribute("data-status", "paused")
     found += audit(wall, "wall 1280x720, paused", only=["color-contrast"])
     smallest = wall.evaluate("""() => Math.min(...Array.from(document.querySelectorAll('#wall *'))
-        .filter((n) => n.offsetParent && n.childNodes.length && Array.from(n.childNodes).some((c) => c.nodeType === 3 && c.textContent.trim())
+        .filter((n) => n.offsetParent && n.childNodes.length
+                 && Array.from(n.childNodes).some((c) => c.nodeType === 3 && c.textContent.trim())
                  && !n.closest('.visually-hidden'))
         .map((n) => parseFloat(getComputedStyle(n).fontSize)))""")
     # 720 px high, read from the back of a room: nothing smaller than 14 px.

@@ -9,7 +9,7 @@ from services import post_form
 from test_accessibility import audit, cafe, join, make_context  # noqa: F401  (fixtures and helpers)
 
 
-def test_seating_plan_preview_swap_apply_reaches_the_phone_and_the_sheet_prints(make_context, cafe, playwright, live_server):
+def test_seating_plan_preview_swap_apply_reaches_the_phone_and_the_sheet_prints(make_context, cafe, playwright, live_server):  # noqa: F811  (pytest fixtures)
     phone = join(make_context("phone"), cafe.code, "Amal", "")
     api = playwright.request.new_context(base_url=live_server.base_url)
     for name in ["Bea", "Chen", "Dev", "Eli", "Fay", "Gus", "Hal"]:
@@ -39,16 +39,14 @@ def test_seating_plan_preview_swap_apply_reaches_the_phone_and_the_sheet_prints(
     other_table = next(t for t in round2 if t is not mine)
     hosts = {p["id"] for p in state["people"] if p["host_table"]}
     partner = next(m for m in other_table["members"] if m not in hosts)
-    if amal in hosts:  # the first to join may host; then swap two others and check Amal stays
-        mover = next(m for m in mine["members"] if m not in hosts)
-    else:
-        mover = amal
+    # the first to join may host; then swap two others and check Amal stays
+    mover = next(m for m in mine["members"] if m not in hosts) if amal in hosts else amal
     plan.get_by_label("Round", exact=True).select_option("2")
     plan.get_by_label("Person", exact=True).select_option(str(mover))
     plan.get_by_label("Swap with").select_option(str(partner))
     plan.get_by_role("button", name="Swap", exact=True).click()
     expect(plan.locator("#announcer")).to_contain_text("Swapped")
-    moved_row = plan.locator("#draft-rounds .round[data-round='2'] tr[data-table='%d']" % other_table["table"])
+    moved_row = plan.locator(f"#draft-rounds .round[data-round='2'] tr[data-table='{other_table['table']}']")
     expect(moved_row.locator(f"li[data-person='{mover}']")).to_have_count(1)
 
     plan.get_by_role("button", name="Apply to the rounds not started").click()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from cafe.db import transaction
 from cafe.extensions import socketio
 from cafe.models import FeedbackRow
+from datetime import UTC
 
 THEME = "Community Builder"
 OTHER = "Citizen Leader"
@@ -30,7 +31,8 @@ def changed(client) -> list[str]:
 
 def feedback_rows(app) -> list[tuple]:
     with app.app_context(), transaction() as db:
-        return [(r.id, r.participant_id, r.kind, r.theme, r.text, r.do_not_quote) for r in db.scalars(select(FeedbackRow).order_by(FeedbackRow.seq))]
+        rows = db.scalars(select(FeedbackRow).order_by(FeedbackRow.seq))
+        return [(r.id, r.participant_id, r.kind, r.theme, r.text, r.do_not_quote) for r in rows]
 
 
 class Harvest:
@@ -241,7 +243,7 @@ def test_a_note_of_exactly_300_characters_is_accepted(harvest):
 
 def test_the_json_export_carries_feedback_and_cafe_import_reads_it_back(harvest, tmp_path):
     from cafe import create_app, store
-    from cafe.services import exporting, views
+    from cafe.services import exporting, importing, views
 
     lived, practitioner = harvest.phones[0], harvest.phones[1]
     reflects(lived)
@@ -276,7 +278,7 @@ def test_the_json_export_carries_feedback_and_cafe_import_reads_it_back(harvest,
     try:
         for target in (elsewhere, harvest.app):  # a fresh database, and the one the café came from (ids taken)
             with target.app_context(), transaction() as db:
-                row, _ = exporting.import_cafe(db, exported, harvest_now())
+                row, _ = importing.import_cafe(db, exported, harvest_now())
                 code = row.code
             assert contents(target, code) == contents(harvest.app, harvest.facilitator.code)
     finally:
@@ -284,9 +286,9 @@ def test_the_json_export_carries_feedback_and_cafe_import_reads_it_back(harvest,
 
 
 def harvest_now():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+    return datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("entry", [
@@ -299,14 +301,13 @@ def harvest_now():
 def test_a_malformed_feedback_entry_makes_the_import_fail_and_change_nothing(harvest, entry):
     from cafe.errors import Invalid
     from cafe.models import CafeRow
-    from cafe.services import exporting
+    from cafe.services import importing
 
     exported = harvest.facilitator.http.get(f"/f/{harvest.facilitator.host_token}/export.json").get_json()
     entry = {**entry, "participant_id": exported["participants"][0]["id"]} if entry.get("participant_id") == 1 else entry
     exported["feedback"] = [entry]
-    with pytest.raises(Invalid):
-        with harvest.app.app_context(), transaction() as db:
-            exporting.import_cafe(db, exported, harvest_now())
+    with pytest.raises(Invalid), harvest.app.app_context(), transaction() as db:
+        importing.import_cafe(db, exported, harvest_now())
     with harvest.app.app_context(), transaction() as db:
         assert len(db.scalars(select(CafeRow)).all()) == 1
     assert feedback_rows(harvest.app) == []

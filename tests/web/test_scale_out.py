@@ -4,6 +4,7 @@ round, and a whole café runs on PostgreSQL. Every service is real, on 127.0.0.1
 stopped by its own PID."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -23,6 +24,8 @@ from services import REPO, CafeServer, Postgres, Redis, clean_env, post_form, wa
 ICIC = "icic-2023-lived-experience-roles.toml"
 RETRO = "quick-team-retro.toml"
 QUIET_S = 0.4  # how long we listen for a message that must not come
+
+pytestmark = pytest.mark.scale_out  # several server processes, Redis, nginx and PostgreSQL
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +54,8 @@ def stack() -> Iterator[list]:
         yield things
     finally:
         for thing in reversed(things):
-            try:
+            with contextlib.suppress(Exception):  # one stuck client must not keep a server running
                 thing.stop()
-            except Exception:  # one stuck client must not keep a server running
-                pass
 
 
 class Client:
@@ -203,7 +204,7 @@ def test_two_processes_share_one_cafe_through_postgresql_and_redis(tmp_path, pos
 
     dashboard.do("start_round")
     for phone in phones:
-        wait_for(lambda: any(c["reason"] == "round_started" for c in phone.socket.got("cafe_changed")),
+        wait_for(lambda phone=phone: any(c["reason"] == "round_started" for c in phone.socket.got("cafe_changed")),
                  message=f"round_started at {phone.name}")
         phone.sync()
         assert phone.state["cafe"]["status"] == "running"
@@ -219,20 +220,20 @@ def test_two_processes_share_one_cafe_through_postgresql_and_redis(tmp_path, pos
     for poster, text in ((poster_b, "Pay people for their time"), (poster_a, "Ask early, not at the end")):
         insight = poster.post(text)["insight"]
         sent.append(insight["id"])
-        wait_for(lambda: insight["id"] in ids_of(dashboard), message=f"insight_posted on the dashboard for {text!r}")
+        wait_for(lambda insight=insight: insight["id"] in ids_of(dashboard), message=f"insight_posted on the dashboard for {text!r}")
         table_mates = by_table[poster.table]
         for phone in table_mates:
-            wait_for(lambda: insight["id"] in ids_of(phone.socket), message=f"insight_posted at {phone.name}")
+            wait_for(lambda insight=insight, phone=phone: insight["id"] in ids_of(phone.socket), message=f"insight_posted at {phone.name}")
         assert {p.server.port for p in table_mates} == {a.port, b.port}, "the table spans both processes"
     time.sleep(QUIET_S)
     for phone in phones:
-        expected = [i for i, poster in zip(sent, (poster_b, poster_a)) if poster.table == phone.table]
+        expected = [i for i, poster in zip(sent, (poster_b, poster_a), strict=False) if poster.table == phone.table]
         assert ids_of(phone.socket) == expected, phone.name
 
     # A nudge from A reaches every phone, on both processes.
     dashboard.do("nudge", {"text": "Five minutes left"})
     for phone in phones:
-        wait_for(lambda: [n["text"] for n in phone.socket.got("nudged")] == ["Five minutes left"],
+        wait_for(lambda phone=phone: [n["text"] for n in phone.socket.got("nudged")] == ["Five minutes left"],
                  message=f"nudged at {phone.name}")
 
     # The same id from two sockets of one phone, one on each process, at once: stored and broadcast once.
@@ -249,7 +250,7 @@ def test_two_processes_share_one_cafe_through_postgresql_and_redis(tmp_path, pos
     announced = {phone.name: phone.state["next"]["table"] for phone in phones}
     dashboard.do("next_round")
     for phone in phones:
-        wait_for(lambda: any(c["reason"] == "next_round" for c in phone.socket.got("cafe_changed")),
+        wait_for(lambda phone=phone: any(c["reason"] == "next_round" for c in phone.socket.got("cafe_changed")),
                  message=f"next_round at {phone.name}")
         phone.sync()
         assert phone.state["cafe"]["round"] == 2
@@ -295,7 +296,7 @@ def test_the_seating_plan_curation_and_feedback_span_two_processes(tmp_path, pos
     draft = tab_b.do("propose_plan", {"kind": "replan"})["plan"]["draft"]
     tab_a.do("apply_plan", {"version": draft["version"]})
     for phone in phones:
-        wait_for(lambda: "plan_applied" in reasons(phone.socket), message=f"plan_applied at {phone.name}")
+        wait_for(lambda phone=phone: "plan_applied" in reasons(phone.socket), message=f"plan_applied at {phone.name}")
     assert tab_b.call("apply_plan", {"version": draft["version"]})["error"] == "conflict"  # already applied
     planned = {row["round"]: row for row in tab_b.do("get_seating_plan")["plan"]["current"]["rounds"]}
     for phone in phones:

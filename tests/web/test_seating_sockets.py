@@ -70,7 +70,7 @@ def test_phones_may_not_send_the_facilitators_events(live, app):
 
 
 def test_a_refused_swap_or_stale_apply_is_a_conflict_and_changes_nothing(live, app):
-    facilitator, phones = live
+    facilitator, _phones = live
     plan = facilitator.do("get_seating_plan")["plan"]
     version = plan["draft"]["version"]
     host = next(p["id"] for p in plan["people"] if p["host_table"])

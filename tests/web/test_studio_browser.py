@@ -39,7 +39,7 @@ class HarvestCafe:
         self.do("start_round")
         ana = self._client(base_url, {"role": "participant", "code": self.code, "participant_token": cookie})
         self.clients.append(ana)
-        for text in TEXTS + [SECRET]:
+        for text in [*TEXTS, SECRET]:
             self.ids[text] = str(uuid.uuid4())
             reply = ana.call("post_insight", {"id": self.ids[text], "text": text, "do_not_quote": text == SECRET}, timeout=10)
             assert reply["ok"], reply

@@ -34,7 +34,7 @@ def test_the_dashboard_harvest_lists_voices_to_check(contexts, live_server, play
             clients.append(phone)
             phones.append((PERSPECTIVES[n % 5], phone))
         assert host.call("start_round", {}, timeout=10)["ok"]
-        for n, (perspective, phone) in enumerate(p for p in phones if p[0] == "practitioner"):
+        for n, (_perspective, phone) in enumerate(p for p in phones if p[0] == "practitioner"):
             reply = phone.call("post_insight", {"id": str(uuid.uuid4()), "text": f"Share the budget openly, point {n}"}, timeout=10)
             assert reply["ok"], reply
         for event in ("end_round", "next_round", "start_round", "end_round", "next_round", "start_round", "start_harvest"):

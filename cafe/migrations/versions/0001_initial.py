@@ -233,5 +233,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Children before parents; dropping a table drops its indexes.
-    for name in ["resonances", "tables", "seats", "insights", "handovers", "feedback", "attendance", "round_themes", "round_log", "plan_drafts", "participants", "nudges", "harvest_curations", "cafes"]:
+    for name in ["resonances", "tables", "seats", "insights", "handovers", "feedback", "attendance", "round_themes", "round_log",
+                 "plan_drafts", "participants", "nudges", "harvest_curations", "cafes"]:
         op.drop_table(name)

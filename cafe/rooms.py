@@ -1,5 +1,13 @@
-"""Every Socket.IO room name, in one place."""
+"""Every Socket.IO room name, in one place (the socket handlers and the HTTP pages both emit to them)."""
 from __future__ import annotations
+
+from flask import request
+
+
+def sid() -> str:
+    """The current connection's id, which is also its own room (set by Flask-SocketIO per event)."""
+    return request.sid  # type: ignore[attr-defined]  # Flask-SocketIO adds it to the request
+
 
 
 def cafe(cafe_id: int) -> str:

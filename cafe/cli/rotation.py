@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, overload
 
 from cafe.domain.planner import Participant, RotationError, RotationRequest, TableSeating, plan_rotation
 from cafe.domain.rotation_metrics import plan_metrics
@@ -25,6 +25,10 @@ class InputError(ValueError):
     """The request file is not a valid rotation request."""
 
 
+@overload
+def _integer(value: Any, where: str, *, optional: Literal[False] = False) -> int: ...
+@overload
+def _integer(value: Any, where: str, *, optional: bool) -> int | None: ...
 def _integer(value: Any, where: str, *, optional: bool = False) -> int | None:
     if value is None and optional:
         return None

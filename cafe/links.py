@@ -1,4 +1,4 @@
-"""URLs the screens hand to each other."""
+"""URLs the screens hand to each other (the HTTP pages and the socket state both give them out)."""
 from __future__ import annotations
 
 from flask import current_app, request, url_for

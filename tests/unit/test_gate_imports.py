@@ -1,0 +1,159 @@
+"""The import structure of the cafe package: no module imports itself round a circle, and the
+HTTP layer (cafe/web/) and the Socket.IO layer (cafe/sockets/) never import each other.
+
+Every `import` and `from ... import` counts, at module level or inside a function (a deferred
+import is still a dependency); only imports under `if TYPE_CHECKING:` are left out, as they never
+run. `from cafe import store` is an edge to the module cafe.store; `from cafe.services import
+Broadcast` is an edge to the package cafe.services (its __init__)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "cafe"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement, except those under `if TYPE_CHECKING:` (their else branch counts)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def _resolve(name: str) -> str | None:
+    """The cafe module a dotted name stands for (its longest prefix that is a module), if any."""
+    while name:
+        if name in MODULES:
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def dependencies(module: str) -> set[str]:
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    targets: set[str] = set()
+    for node in _imports(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            base = node.module or ""
+            if node.level:  # relative: from . import x, from ..y import z
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            # `from pkg import sub` imports the module pkg.sub when there is one, else names in pkg
+            names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base for alias in node.names]
+        targets.update(t for t in map(_resolve, names) if t is not None)
+    targets.discard(module)
+    return targets
+
+
+GRAPH = {module: dependencies(module) for module in MODULES}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                connect(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    return sorted(groups)
+
+
+def _path_in(group: list[str], graph: dict[str, set[str]]) -> str:
+    """One circle through the group, for the failure message."""
+    start, members = group[0], set(group)
+    trail, node = [start], start
+    seen = {start}
+    while True:
+        nxt = sorted(graph[node] & members)
+        back = [n for n in nxt if n == start]
+        if back and len(trail) > 1:
+            return " -> ".join([*trail, start])
+        fresh = [n for n in nxt if n not in seen]
+        if not fresh:
+            return " -> ".join([*trail, nxt[0] if nxt else "?"])
+        node = fresh[0]
+        seen.add(node)
+        trail.append(node)
+
+
+def test_the_graph_sees_the_package_and_imports_inside_functions():
+    assert "cafe.services.views" in GRAPH and "cafe.domain.plan" in GRAPH
+    assert "cafe.store" in GRAPH["cafe.services.views"]
+    # a function-local import is an edge too
+    sample = ast.parse("def f():\n    from cafe import store\nif TYPE_CHECKING:\n    import cafe.db\n")
+    assert [type(n).__name__ for n in _imports(sample)] == ["ImportFrom"]
+
+
+def test_the_cycle_finder_finds_a_circle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_of_cafe_imports_itself_round_a_circle():
+    found = cycles(GRAPH)
+    assert not found, "import cycles:\n" + "\n".join(_path_in(group, GRAPH) for group in found)
+
+
+@pytest.mark.parametrize(("here", "there"), [("cafe.web", "cafe.sockets"), ("cafe.sockets", "cafe.web")])
+def test_the_http_and_socket_layers_do_not_import_each_other(here, there):
+    crossing = sorted(f"{module} imports {target}" for module, targets in GRAPH.items()
+                      if module == here or module.startswith(here + ".")
+                      for target in targets if target == there or target.startswith(there + "."))
+    assert not crossing, "\n".join(crossing)
