@@ -23,6 +23,7 @@ Target: p99 ≤ 300 ms for the others in every phase.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -41,7 +42,7 @@ from pathlib import Path
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from live import free_port, post_form, rss_mb  # noqa: E402  (bench scripts share the helpers)
+from live import free_port, post_form, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "v0" / "KXYZYS.json"  # a harvested café of the landed schema
@@ -84,7 +85,7 @@ def server_env(tmp: str) -> dict[str, str]:
 
 
 def start(tmp: str, port: int) -> subprocess.Popen:
-    log = open(Path(tmp) / "server.log", "w")
+    log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115  (open for the server's whole life)
     proc = subprocess.Popen([sys.executable, "-m", "cafe", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=server_env(tmp), stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
@@ -214,7 +215,8 @@ def main() -> None:
         for i in range(args.phones + 1):
             _, cookie = post_form(base, f"/j/{code}", {"name": f"P{i}", "perspective": "lived_experience" if i % 3 == 0 else ""})
             phone = socketio.Client()
-            phone.connect(base, headers={"Cookie": cookie}, auth={"role": "participant", "code": code}, transports=["websocket"], wait_timeout=60)
+            phone.connect(base, headers={"Cookie": cookie}, auth={"role": "participant", "code": code},
+                          transports=["websocket"], wait_timeout=60)
             phones.append(phone)
         clients.extend(phones)
         flooder, room = phones[0], phones[1:]
@@ -222,7 +224,7 @@ def main() -> None:
         wall = socketio.Client()
         wall.connect(base, auth={"role": "wall", "code": code}, transports=["websocket"], wait_timeout=60)
         clients.append(wall)
-        # each phone posts once every phones × every seconds: 40 phones at 0.1 s is one post per
+        # each phone posts once every phones times every seconds: 40 phones at 0.1 s is one post per
         # phone every 4 s, inside the per-person limit (10, then one per 5 s) over these phases
         others = Others(room, every=0.1)
         results = []
@@ -301,10 +303,8 @@ def main() -> None:
         print(f"others' worst p99 across the phases: {worst:.0f} ms (target <= 300 ms)")
     finally:
         for c in clients:
-            try:
+            with contextlib.suppress(Exception):  # a client the server already dropped
                 c.disconnect()
-            except Exception:  # a client the server already dropped
-                pass
         server.terminate()
         server.wait(10)
 

@@ -309,7 +309,7 @@ def grouping_figures(tables: dict, scores: dict, halves: dict[str, set[str]], pe
         row = {"ARI k=true": mean("ari_k", part), "NMI k=true": mean("nmi_k", part), "ARI own": mean("ari_own", part),
                "NMI own": mean("nmi_own", part), "count err": mean("count_err", part)}
         print(f"{name:16}" + "".join(f"{v:{w}.3f}" if w != 10 else f"{v:10.2f}"
-                                     for v, w in zip(row.values(), (11, 11, 9, 9, 10))))
+                                     for v, w in zip(row.values(), (11, 11, 9, 9, 10), strict=False)))
         summary.update({f"{k} {name}": v for k, v in row.items()})
     print(f"mean own k {mean('own_k'):.2f} vs true {mean('true_k'):.2f}; time per table: {per_table * 1000:.1f} ms")
     return summary

@@ -26,6 +26,7 @@ import sys
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
+import contextlib
 
 T = TypeVar("T")
 
@@ -136,10 +137,8 @@ class _Worker:
 
     def stop(self) -> None:
         for fd in (self.jobs, self.replies):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         try:
             os.kill(self.pid, 9)
             _original("os", "waitpid")(self.pid, 0)

@@ -75,7 +75,7 @@ def _remembering(word_vectors: WordVectors | None) -> WordVectors | None:
             fresh = word_vectors(missing)
             if len(fresh) != len(missing):
                 return fresh if len(missing) == len(found) else word_vectors(found)
-            known.update(zip(missing, fresh))
+            known.update(zip(missing, fresh, strict=False))
         return [known[t] for t in found]
     return embed
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cafe.domain.words import STOPWORDS, prose, stem
-import itertools
 
 # Optional embeddings of texts, the same callable the grouping takes (see cafe.wordvectors).
 Embed = Callable[[Sequence[str]], Sequence[Sequence[float]]]
@@ -54,7 +53,8 @@ _OPENS = frozenset("~" + w for w in """
 a an the this that these those their his her its our my your some any every each""".split())
 # Phrases a reader takes for a fragment: one that stops right after a modal ("cloning could
 # cause"), on a general word ("should be able", "right to take"), or that runs into a relative
-# clause ("schools that the parents") or into a second phrase ("marriage the couple"). They stay possible but weigh FRAGMENT_FIT of their score.
+# clause ("schools that the parents") or into a second phrase ("marriage the couple"). They stay possible
+# but weigh FRAGMENT_FIT of their score.
 _MODALS = frozenset("~" + w for w in """
 can could should would will must may might shall can't couldn't shouldn't wouldn't won't""".split())
 _RELATIVE = frozenset(("~that", "~which"))
@@ -248,7 +248,7 @@ class _Meaning:
             return picked[0][1]
         closeness = _unit(phrases - self.mean) @ (centre / norm)
         top = picked[0][0] or 1.0
-        values = [score / top + MEANING * float(near) for (score, _), near in zip(picked, closeness)]
+        values = [score / top + MEANING * float(near) for (score, _), near in zip(picked, closeness, strict=False)]
         return picked[int(np.argmax(values))][1]  # ties go to the better word score
 
 

@@ -118,7 +118,7 @@ class Plan:
             return self
         themes = tuple(
             Theme(t.name or theme.name, t.description or theme.description, t.questions or theme.questions)
-            for theme, t in zip(self.themes, texts.themes or (ThemeTexts(),) * len(self.themes))
+            for theme, t in zip(self.themes, texts.themes or (ThemeTexts(),) * len(self.themes), strict=False)
         )
         return replace(self, title=texts.title or self.title, purpose=texts.purpose or self.purpose,
                        etiquette=texts.etiquette or self.etiquette, host_cue=texts.host_cue or self.host_cue,
@@ -306,7 +306,7 @@ def _themes(r: _Reader, data: dict[str, Any], rounds: int) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
-def _same_list(r: _Reader, data: dict, key: str, prefix: str, count: int) -> tuple[str, ...]:
+def _same_list(r: _Reader, data: dict[str, Any], key: str, prefix: str, count: int) -> tuple[str, ...]:
     """An optional list of texts that must match the plan's own list one for one."""
     if key not in data:
         return ()
@@ -333,7 +333,7 @@ def _theme_texts(r: _Reader, item: object, prefix: str, theme: Theme) -> ThemeTe
     return ThemeTexts(name, description, questions)
 
 
-def _translations(r: _Reader, data: dict, plan: Plan) -> dict[str, PlanTexts]:
+def _translations(r: _Reader, data: dict[str, Any], plan: Plan) -> dict[str, PlanTexts]:
     value = data.get("translations", {})
     if not isinstance(value, dict):
         raise r.error("translations", f"must be tables such as [translations.es], not {_kind(value)}")
@@ -355,7 +355,7 @@ def _translations(r: _Reader, data: dict, plan: Plan) -> dict[str, PlanTexts]:
                 raise r.error(f"{prefix}.themes", f"needs one [[{prefix}.themes]] table for each of the plan's "
                                                   f"{len(plan.themes)} themes, in the same order, got {got}")
             themes = tuple(_theme_texts(r, t, f"{prefix}.themes[{i}]", theme)
-                           for i, (t, theme) in enumerate(zip(listed, plan.themes), 1))
+                           for i, (t, theme) in enumerate(zip(listed, plan.themes, strict=False), 1))
             names = [t.name.strip().casefold() for t in themes if t.name.strip()]
             if len(names) != len(set(names)):
                 raise r.error(f"{prefix}.themes", "two themes have the same name in this language")

@@ -67,7 +67,8 @@ def join(
         raise Invalid(_("Unknown perspective."))
     token = secrets.token_urlsafe(24)
     person = ParticipantRow(
-        cafe_id=cafe.id, token_hash=store.token_hash(token) if phone else store.paper_token_hash(), name=name or None, perspective=perspective or None, joined_at=now
+        cafe_id=cafe.id, token_hash=store.token_hash(token) if phone else store.paper_token_hash(), name=name or None,
+        perspective=perspective or None, joined_at=now
     )
     session.add(person)
     session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cafe.domain import curation
 from cafe.errors import CafeError, Conflict, Invalid, NotFound
-from cafe.models import HarvestCurationRow
+from cafe.models import HarvestCurationRow, InsightRow
 from cafe.services import Broadcast, harvesting, rules
 
 if TYPE_CHECKING:

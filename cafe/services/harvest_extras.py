@@ -66,7 +66,7 @@ def questions(snap: Snapshot, hidden: set[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _group_tables(items: list[HarvestInsight], numbers: list[str]) -> list[Any]:
+def _group_tables(items: list[HarvestInsight], numbers: list[str]) -> tuple[Any, ...]:
     """Pure, and costly for a big café: computed off the event loop."""
     return build_harvest(items, numbers, word_vectors=word_vectors())
 

@@ -73,10 +73,7 @@ def _group(every: list[HarvestInsight], themes: list[str], stored: dict[str, cur
     result = []
     for theme in build_harvest([h for h in every if h.id not in hidden], themes, word_vectors=word_vectors()):
         mine = [h for h in every if h.theme == theme.theme]
-        if theme.theme in stored:
-            state = curation.reconcile(stored[theme.theme], mine)
-        else:
-            state = curation.from_harvest(theme)
+        state = curation.reconcile(stored[theme.theme], mine) if theme.theme in stored else curation.from_harvest(theme)
         state = curation.with_hidden(state, [h.id for h in mine if h.id in moderated])
         result.append((theme, state, theme.theme in stored))
     return tuple(result)
@@ -139,15 +136,15 @@ def _build(snap: Snapshot) -> dict[str, Any]:
     order = {i.id: n for n, i in enumerate(snap.insights)}
     resonance = lambda i: snap.resonance.get(i, 0)  # noqa: E731
     themes = []
-    ranked = []
+    ranked: list[list[tuple[curation.CuratedSub, list[str]]]] = []
     for _theme, state, _curated in grouped:
         # ranked by size, then resonance; the facilitator's order breaks ties
-        subs = sorted(state.subthemes, key=lambda s: (-len(s.insight_ids), -sum(map(resonance, s.insight_ids))))
-        ranked.append([(s, sorted(s.insight_ids, key=lambda i: (-resonance(i), order.get(i, 0)))) for s in subs])
+        by_size = sorted(state.subthemes, key=lambda s: (-len(s.insight_ids), -sum(map(resonance, s.insight_ids))))
+        ranked.append([(s, sorted(s.insight_ids, key=lambda i: (-resonance(i), order.get(i, 0)))) for s in by_size])
     # every sub-theme's near-duplicates in one go, off the event loop (a big café has thousands)
     same = iter(offload.run(_duplicates, [[by_id[i].text if i in by_id else "" for i in members]
                                           for subs in ranked for _, members in subs]))
-    for (theme, state, is_curated), subs in zip(grouped, ranked):
+    for (theme, state, is_curated), subs in zip(grouped, ranked, strict=False):
         themes.append({
             "theme": theme.theme,
             "insight_count": theme.insight_count,

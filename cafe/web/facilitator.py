@@ -79,6 +79,7 @@ def export(host_token: str, fmt: str):
         data = harvest_view.anonymised(data)
     labels = perspectives.labels()
     # a report of a big café computes for seconds: off the event loop, so other cafés go on
+    body: str | bytes
     try:
         if fmt == "json":
             body = offload.run(json.dumps, data, ensure_ascii=False, indent=2)

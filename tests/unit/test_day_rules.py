@@ -1,7 +1,7 @@
 """The café's rules for corrections during a round (cafe.domain.cafe): names read as rules."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -50,6 +50,6 @@ def test_moderation_is_for_the_rounds_and_the_studio_hides_in_the_harvest():
 
 
 def test_a_nudge_expires_a_few_minutes_after_it_was_sent():
-    sent = datetime(2026, 12, 4, 10, 0, tzinfo=timezone.utc)
+    sent = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
     assert nudge_expires_at(sent) == sent + NUDGE_LIFETIME
     assert timedelta(minutes=2) <= NUDGE_LIFETIME <= timedelta(minutes=15)

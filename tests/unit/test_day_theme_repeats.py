@@ -35,7 +35,7 @@ def test_a_re_plan_reports_its_hosts_repeats_and_the_service_reads_the_cafes_the
     full = RotationRequest(tuple(Participant(i, "ab"[i % 2], host=i <= 6) for i in range(1, 31)), 6, 4,
                            ("A", "B", "C", "D", "E", "F"), seed=2)
     history = tuple(tuple(tables) for tables in plan_rotation(full, 0.3)[:1])
-    late = replace(full, participants=full.participants + (Participant(99, "a"),), seating=history)
+    late = replace(full, participants=(*full.participants, Participant(99, "a")), seating=history)
     plan = plan_rotation(late, 0.3)
     hosts = {p.id for p in late.participants if p.host}
     heard: dict[object, list[str]] = {h: [] for h in hosts}

@@ -14,7 +14,7 @@ def money_vectors(found):
     def one(word: str) -> list[float]:
         word = word.strip(",.").lower()
         return [1.0, 0.0] if word.startswith(("ticket", "price")) else [0.0, 1.0] if word.startswith("park") else [0.0, 0.0]
-    return [[sum(v) for v in zip(*(one(w) for w in text.split()))] for text in found]
+    return [[sum(v) for v in zip(*(one(w) for w in text.split()), strict=False)] for text in found]
 
 
 def test_of_equally_shared_phrases_the_one_closest_to_the_groups_meaning_is_the_label():

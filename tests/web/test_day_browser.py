@@ -1,5 +1,5 @@
 """The facilitator's day in real Chromium against the real server: moderation during a round,
-an author's corrections, the phones' words, the dashboard at 1366×768."""
+an author's corrections, the phones' words, the dashboard at 1366 x 768."""
 from __future__ import annotations
 
 import re

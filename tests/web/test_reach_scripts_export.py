@@ -24,7 +24,7 @@ TEXTS = {
 def exported_cafe(facilitator) -> tuple[bytes, bytes]:
     phones = facilitator.join(6, ("lived_experience", "researcher"))
     facilitator.do("start_round")
-    for phone, text in zip(phones, TEXTS.values()):
+    for phone, text in zip(phones, TEXTS.values(), strict=False):
         reply = phone.emit("post_insight", {"id": str(uuid.uuid4()), "text": text})
         assert reply["ok"], reply
     facilitator.play_on_to_harvest()
