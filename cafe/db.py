@@ -193,8 +193,11 @@ class Database:
         event.listen(session, "before_flush", _refuse_flush)
         try:
             yield session
-        finally:
+            session.commit()  # nothing to write (flushes are refused); unlike a rollback, keeps rows loaded
+        except BaseException:
             session.rollback()
+            raise
+        finally:
             session.close()
 
 

@@ -30,8 +30,10 @@ def four_round_icic() -> str:
     """The ICIC plan (tables of 5, four roles, themes rotate) stretched to four rounds."""
     data = tomllib.loads(plan_path("icic-2023-lived-experience-roles.toml").read_text(encoding="utf-8"))
     data["rounds"], data["round_minutes"] = ROUNDS, 10
-    for theme in data["themes"]:
-        theme["questions"] = (theme["questions"] + theme["questions"][-1:])[:ROUNDS]
+    translated = [t for texts in data.get("translations", {}).values() for t in texts.get("themes", [])]
+    for theme in data["themes"] + translated:  # the plan's own questions and each language's
+        if "questions" in theme:
+            theme["questions"] = (theme["questions"] + theme["questions"][-1:])[:ROUNDS]
     return plan_to_toml(plan_from_dict(data))
 
 

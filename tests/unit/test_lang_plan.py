@@ -10,8 +10,8 @@ from cafe.domain.plan import (
     plan_from_dict,
     plan_from_input,
     plan_to_dict,
-    plan_to_toml,
 )
+from cafe.domain.plan_text import plan_to_toml
 from cafe.plans import list_plans, parse_plan_text, sessions_dir
 
 BASE = {
