@@ -163,7 +163,8 @@ class Others:
 
 
 def hammer(call, seconds: float, threads: int = 8) -> tuple[int, int]:
-    """Call `call()` from `threads` threads for `seconds`; (calls, refused with rate_limited)."""
+    """Call `call()` from `threads` threads for `seconds`; (calls, refused with rate_limited).
+    A call on a connection the server closed fails at once; the client connects again by itself."""
     counts = {"calls": 0, "limited": 0}
     lock = threading.Lock()
     until = time.monotonic() + seconds
@@ -172,8 +173,9 @@ def hammer(call, seconds: float, threads: int = 8) -> tuple[int, int]:
         while time.monotonic() < until:
             try:
                 reply = call()
-            except socketio.exceptions.TimeoutError:
+            except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
                 reply = {}
+                time.sleep(0.01)
             with lock:
                 counts["calls"] += 1
                 counts["limited"] += reply.get("error") == "rate_limited"
@@ -242,15 +244,20 @@ def main() -> None:
             return f"worst plan upload: HTTP {status} in {took * 1000:.0f} ms, server RSS {before:.0f} -> {rss_mb(server.pid):.0f} MB"
         results.append(others.measure("worst plan upload", worst_upload))
 
+        closed = {"flooder": 0, "wall": 0}
+        flooder.on("disconnect", lambda *_: closed.__setitem__("flooder", closed["flooder"] + 1))
+
         def flood() -> str:
-            calls, limited = hammer(lambda: flooder.call("post_insight", {"id": str(uuid.uuid4()), "text": "spam"}, timeout=30),
+            calls, limited = hammer(lambda: flooder.call("post_insight", {"id": str(uuid.uuid4()), "text": "spam"}, timeout=5),
                                     args.seconds)
-            return f"flooder sent {calls} posts, {limited} refused rate_limited"
+            return f"flooder sent {calls} posts, {limited} refused rate_limited, closed by the server {closed['flooder']} times"
         results.append(others.measure("one phone floods post_insight", flood))
 
+        wall.on("disconnect", lambda *_: closed.__setitem__("wall", closed["wall"] + 1))
+
         def spam() -> str:
-            calls, limited = hammer(lambda: wall.call("sync", {}, timeout=30), args.seconds)
-            return f"wall sent {calls} syncs, {limited} refused rate_limited"
+            calls, limited = hammer(lambda: wall.call("sync", {}, timeout=5), args.seconds)
+            return f"wall sent {calls} syncs, {limited} refused rate_limited, closed by the server {closed['wall']} times"
         results.append(others.measure("the wall spams sync", spam))
 
         def harvest() -> str:

@@ -11,7 +11,7 @@ from cafe.db import transaction
 from cafe.errors import CafeError
 from cafe.extensions import socketio
 from cafe.services import cafes, posting, rounds, rules, utcnow
-from cafe.sockets.common import emit_all
+from cafe.rooms import emit_all
 
 PLAN_FILE = "icic-2023-lived-experience-roles.toml"
 NAMES = ["Amira", None, "Ben", "Chiara", None, "Dev", "Ewa", "Femi", None, "Grace", "Hana", "Ivo", None, "Jo", "Kofi", "Lena"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import struct
 import sys
 import threading
 from collections.abc import Callable
@@ -29,6 +30,9 @@ from typing import Any, TypeVar
 import contextlib
 
 T = TypeVar("T")
+
+HEADER = struct.Struct("!Q")  # the length before each pickled message between server and worker
+MEMORY_ENV = "CAFE_WORKER_MEMORY_MB"
 
 WORKERS = 2  # computations at once: one per core of the laptop this is made for
 BUDGET_S = 300.0  # a 2,000-insight PDF takes ~15 s on a busy 2-core laptop
@@ -84,8 +88,6 @@ class _Worker:
     """One `python -m cafe.worker` process and its two pipes."""
 
     def __init__(self) -> None:
-        from cafe.worker import MEMORY_ENV
-
         jobs_r, self.jobs = os.pipe()
         self.replies, replies_w = os.pipe()
         env = {**os.environ, MEMORY_ENV: str(WORKER_MEMORY_MB)}
@@ -101,8 +103,6 @@ class _Worker:
 
     def _reply(self, seconds: float, what: str) -> Any:
         """The next message from the worker, read in a real thread; OffloadFailed if none comes."""
-        from cafe.worker import HEADER
-
         read, select, monotonic = _original("os", "read"), _original("select", "select"), _original("time", "monotonic")
         deadline = monotonic() + seconds
 
@@ -123,8 +123,6 @@ class _Worker:
 
     def call(self, message: tuple, budget: float) -> Any:
         """Send one job and wait for its reply (in a real thread)."""
-        from cafe.worker import HEADER
-
         if not self.ready:
             self._reply(STARTUP_S, "starting the worker")
             self.ready = True

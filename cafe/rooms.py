@@ -1,7 +1,13 @@
 """Every Socket.IO room name, in one place (the socket handlers and the HTTP pages both emit to them)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from flask import request
+
+if TYPE_CHECKING:
+    from cafe.services import Broadcast
 
 
 def sid() -> str:
@@ -42,3 +48,14 @@ def for_audience(audience: tuple) -> list[str]:
     if kind == "table":
         return [table(cafe_id, *rest)]
     raise ValueError(f"unknown audience {audience!r}")
+
+
+def emit_all(broadcasts: Iterable[Broadcast]) -> None:
+    """Emit after the transaction committed, so no screen hears of a change that was rolled back
+    (socket handlers and HTTP forms alike)."""
+    from cafe.extensions import socketio
+
+    for item in broadcasts:
+        # who may read what (e.g. a "do not quote me" insight) was decided by the services
+        for room in for_audience(item.audience):
+            socketio.emit(item.event, item.payload, to=room)

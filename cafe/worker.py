@@ -18,12 +18,10 @@ import importlib
 import os
 import pickle
 import resource
-import struct
 import sys
 from typing import Any, BinaryIO
 
-HEADER = struct.Struct("!Q")
-MEMORY_ENV = "CAFE_WORKER_MEMORY_MB"
+from cafe.offload import HEADER, MEMORY_ENV
 # What the jobs use, imported (and the embeddings loaded) before the worker says it is ready, so
 # that the first harvest of a café does not wait for seconds of imports.
 WARM = ("cafe.services.harvesting", "cafe.services.harvest_extras", "cafe.export", "cafe.domain.planner",

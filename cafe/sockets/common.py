@@ -13,18 +13,11 @@ from cafe import limits, store
 from cafe.db import reading, transaction
 from cafe.errors import CafeError, Forbidden, RateLimited
 from cafe.extensions import socketio
-from cafe.services import Broadcast, utcnow
+from cafe.rooms import emit_all
+from cafe.services import utcnow
 from cafe import rooms
 
 log = logging.getLogger(__name__)
-
-
-def emit_all(broadcasts: list[Broadcast]) -> None:
-    """Emit after the transaction committed, so no screen hears of a change that was rolled back."""
-    for item in broadcasts:
-        # who may read what (e.g. a "do not quote me" insight) was decided by the services
-        for room in rooms.for_audience(item.audience):
-            socketio.emit(item.event, item.payload, to=room)
 
 
 def refusal(error: RateLimited) -> dict[str, Any]:

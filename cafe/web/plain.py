@@ -10,7 +10,7 @@ from cafe import validation as check
 from cafe.db import transaction
 from cafe.errors import CafeError, NotFound, RateLimited
 from cafe.services import posting, utcnow, views
-from cafe.sockets.common import emit_all
+from cafe.rooms import emit_all
 from cafe.links import join_url
 
 bp = Blueprint("plain", __name__)
