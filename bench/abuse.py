@@ -8,8 +8,9 @@ others", and every post acknowledgement they wait for is timed. Then, one after 
 - quiet: nothing else happens (the reference);
 - the worst plan upload (`POST /new` with a 48 KB dotted key), its answer and time, and the
   server's memory before and after (bench/plan_upload.py measures the parser itself);
-- flood: one phone sends `post_insight` as fast as it can from several threads;
-- sync spam: a wall sends `sync` as fast as it can from several threads;
+- flood: one phone sends `post_insight` as fast as it can from 8 threads, in a process of its own
+  (a laptop of its own: its threads must not share the room clients' interpreter lock);
+- sync spam: a wall does the same with `sync`;
 - harvest: the dashboard of the 2,000-insight café opens (groups every theme) and downloads its
   PDF and Word reports, twice with different curation, while the others post;
 - 500 joins from one address (a room behind one venue NAT) within 60 s: how many got in;
@@ -188,6 +189,35 @@ def hammer(call, seconds: float, threads: int = 8) -> tuple[int, int]:
     return counts["calls"], counts["limited"]
 
 
+def attacker(base: str, auth: dict, cookie: str | None, event: str, seconds: float, out) -> None:
+    """One hostile laptop, in a process of its own (as on its own machine, so that its threads do
+    not take turns with the room's clients for this process's interpreter lock): connects and
+    fires `event` from 8 threads for `seconds`; puts (calls, rate_limited, closed) on `out`."""
+    client = socketio.Client(reconnection=False)
+    closed = []
+    client.on("disconnect", lambda *_: closed.append(1))
+    client.connect(base, headers={"Cookie": cookie} if cookie else {}, auth=auth, transports=["websocket"], wait_timeout=60)
+
+    def send() -> dict:
+        payload = {"id": str(uuid.uuid4()), "text": "spam"} if event == "post_insight" else {}
+        return client.call(event, payload, timeout=5)
+
+    calls, limited = hammer(send, seconds)
+    out.put((calls, limited, len(closed)))
+
+
+def attack(base: str, auth: dict, cookie: str | None, event: str, seconds: float) -> str:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    process = context.Process(target=attacker, args=(base, auth, cookie, event, seconds, out))
+    process.start()
+    calls, limited, closed = out.get(timeout=seconds + 120)
+    process.join(30)
+    return f"sent {calls} {event}, {limited} refused rate_limited, closed by the server {closed} times"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--phones", type=int, default=40)
@@ -214,8 +244,10 @@ def main() -> None:
         dashboard.connect(base, auth={"role": "facilitator", "host_token": token}, transports=["websocket"], wait_timeout=60)
         clients.append(dashboard)
         phones = []
+        cookies = []
         for i in range(args.phones + 1):
             _, cookie = post_form(base, f"/j/{code}", {"name": f"P{i}", "perspective": "lived_experience" if i % 3 == 0 else ""})
+            cookies.append(cookie)
             phone = socketio.Client()
             phone.connect(base, headers={"Cookie": cookie}, auth={"role": "participant", "code": code},
                           transports=["websocket"], wait_timeout=60)
@@ -244,21 +276,11 @@ def main() -> None:
             return f"worst plan upload: HTTP {status} in {took * 1000:.0f} ms, server RSS {before:.0f} -> {rss_mb(server.pid):.0f} MB"
         results.append(others.measure("worst plan upload", worst_upload))
 
-        closed = {"flooder": 0, "wall": 0}
-        flooder.on("disconnect", lambda *_: closed.__setitem__("flooder", closed["flooder"] + 1))
-
-        def flood() -> str:
-            calls, limited = hammer(lambda: flooder.call("post_insight", {"id": str(uuid.uuid4()), "text": "spam"}, timeout=5),
-                                    args.seconds)
-            return f"flooder sent {calls} posts, {limited} refused rate_limited, closed by the server {closed['flooder']} times"
-        results.append(others.measure("one phone floods post_insight", flood))
-
-        wall.on("disconnect", lambda *_: closed.__setitem__("wall", closed["wall"] + 1))
-
-        def spam() -> str:
-            calls, limited = hammer(lambda: wall.call("sync", {}, timeout=5), args.seconds)
-            return f"wall sent {calls} syncs, {limited} refused rate_limited, closed by the server {closed['wall']} times"
-        results.append(others.measure("the wall spams sync", spam))
+        flooder.disconnect()  # the flooder fires from a laptop of its own, with this phone's cookie
+        results.append(others.measure("one phone floods post_insight", lambda: "flooder " + attack(
+            base, {"role": "participant", "code": code}, cookies[0], "post_insight", args.seconds)))
+        results.append(others.measure("the wall spams sync", lambda: "a wall " + attack(
+            base, {"role": "wall", "code": code}, None, "sync", args.seconds)))
 
         def harvest() -> str:
             big = socketio.Client()

@@ -55,7 +55,7 @@ class Snapshot:
         """An <insight> for the dashboard (no viewer), the wall (reader OTHERS) or one phone, which
         gets others' do-not-quote insights without their words."""
         self._shown_count += 1
-        if self._shown_count % 200 == 0:
+        if self._shown_count % 50 == 0:
             offload.pause()  # a café of thousands of insights: let other cafés' events in meanwhile
         mine = (row.participant_id == viewer.id) if viewer else None
         if reader is None:
