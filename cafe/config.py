@@ -29,6 +29,8 @@ LIMIT_DEFAULTS: dict[str, object] = {
     "LIMIT_IGNORED_REFUSALS": (50, 1.0),
     # open connections
     "LIMIT_CONNECTIONS_PER_ADDRESS": 2000,
+    # a café of 1,000 people with a phone and a spare tab each, its wall and dashboards, fits
+    "LIMIT_CONNECTIONS_PER_CAFE": 3000,
     "LIMIT_CONNECTIONS_TOTAL": 10000,
     # wrong join codes per address: this many within the window blocks that address for the block time
     "LIMIT_WRONG_CODES": 20,

@@ -49,6 +49,9 @@ class Limits:
         self.wrong_codes = Window(int(config["LIMIT_WRONG_CODES"]), float(config["LIMIT_WRONG_CODES_WINDOW_S"]),
                                   float(config["LIMIT_WRONG_CODES_BLOCK_S"]))
         self.max_per_address = int(config["LIMIT_CONNECTIONS_PER_ADDRESS"])
+        self.max_per_cafe = int(config["LIMIT_CONNECTIONS_PER_CAFE"])
+        self.open_by_cafe: Counter[object] = Counter()
+        self.cafe_of: dict[str, object] = {}
         self.max_total = int(config["LIMIT_CONNECTIONS_TOTAL"])
         self.open_by_address: Counter[str] = Counter()
         self.open_sids: dict[str, str] = {}
@@ -111,9 +114,26 @@ class Limits:
             self.open_by_address[address] += 1
         return None
 
+    def enter(self, sid: str, cafe_id: object) -> str | None:
+        """Count an open connection against its café, once it is known who connected; the
+        refusal message when the café is full (then nothing is counted)."""
+        if not self.enabled:
+            return None
+        with self._lock:
+            if self.open_by_cafe[cafe_id] >= self.max_per_cafe:
+                return _("This café has as many connections as it can take. Try again in a minute.")
+            self.cafe_of[sid] = cafe_id
+            self.open_by_cafe[cafe_id] += 1
+        return None
+
     def close(self, sid: str) -> None:
         """Forget a connection that closed (its buckets too)."""
         with self._lock:
+            cafe_id = self.cafe_of.pop(sid, None)
+            if cafe_id is not None:
+                self.open_by_cafe[cafe_id] -= 1
+                if self.open_by_cafe[cafe_id] <= 0:
+                    del self.open_by_cafe[cafe_id]
             address = self.open_sids.pop(sid, None)
             if address is not None:
                 self.open_by_address[address] -= 1

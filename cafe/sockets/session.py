@@ -90,6 +90,10 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(refused)
     try:
         _identify(auth)
+        full = guard.enter(rooms.sid(), session["cafe_id"])
+        if full:
+            guard.close(rooms.sid())
+            raise ConnectionRefusedError(full)
         state = _state()
     except CafeError as error:
         guard.close(rooms.sid())

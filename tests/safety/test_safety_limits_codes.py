@@ -95,3 +95,22 @@ def test_a_refused_connection_says_why(facilitator):
     with app.test_request_context("/"):
         message = app.extensions["cafe_limits"].open("sid", "10.0.0.1")
     assert message == "Too many connections from your network. Try again in a minute."
+
+
+def test_connections_are_capped_per_cafe(facilitator, app, actions):
+    other = actions.Facilitator(app)  # a second café in the same process
+    app.extensions["cafe_limits"] = Limits({**app.config, "LIMIT_CONNECTIONS_PER_CAFE": 3})
+    # (fresh limits: the facilitators' own sockets were counted by the ones they connected under)
+    walls = [socketio.test_client(app, auth={"role": "wall", "code": facilitator.code}) for _ in range(3)]
+    assert all(wall.is_connected() for wall in walls)
+    assert not socketio.test_client(app, auth={"role": "wall", "code": facilitator.code}).is_connected()
+    # another café is not full because this one is
+    assert socketio.test_client(app, auth={"role": "wall", "code": other.code}).is_connected()
+    walls[0].disconnect()  # a closed connection gives its café its place back
+    assert socketio.test_client(app, auth={"role": "wall", "code": facilitator.code}).is_connected()
+    guard = app.extensions["cafe_limits"]
+    assert sorted(guard.open_by_cafe.values()) == [1, 3]
+    full = next(cafe_id for cafe_id, count in guard.open_by_cafe.items() if count == 3)
+    with app.test_request_context("/"):
+        refused = guard.enter("sid", full)
+    assert refused == "This café has as many connections as it can take. Try again in a minute."
