@@ -43,7 +43,7 @@ from pathlib import Path
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from live import free_port, post_form, rss_mb
+from live import free_port, post_form, rss_mb, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "v0" / "KXYZYS.json"  # a harvested café of the landed schema
@@ -83,21 +83,6 @@ def big_cafe(path: Path, insights: int) -> None:
 
 def server_env(tmp: str) -> dict[str, str]:
     return {**os.environ, "CAFE_DATABASE_URL": f"sqlite:///{tmp}/cafe.sqlite3", "CAFE_INSTANCE_PATH": tmp}
-
-
-def start(tmp: str, port: int) -> subprocess.Popen:
-    log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115  (open for the server's whole life)
-    proc = subprocess.Popen([sys.executable, "-m", "cafe", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=server_env(tmp), stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read() == b"ok":
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def fmt(values: list[float]) -> str:
@@ -233,7 +218,7 @@ def main() -> None:
                           cwd=ROOT, env=server_env(tmp), capture_output=True, text=True, check=True)
     big_link = next(word for word in made.stdout.split() if word.startswith(base + "/f/"))
     big_token = big_link.rsplit("/", 1)[1]
-    server = start(tmp, port)
+    server = start_server(tmp, port)
     clients: list[socketio.Client] = []
     try:
         host_link, _ = post_form(base, "/new", {"plan": "icic-2023-lived-experience-roles.toml"})

@@ -92,8 +92,7 @@ def on_connect(auth: Any = None) -> None:
         _identify(auth)
         full = guard.enter(rooms.sid(), session["cafe_id"])
         if full:
-            guard.close(rooms.sid())
-            raise ConnectionRefusedError(full)
+            raise ConnectionRefusedError(full)  # the handler below gives its place back
         state = _state()
     except CafeError as error:
         guard.close(rooms.sid())
