@@ -12,6 +12,7 @@ import socketio
 from playwright.sync_api import Page, expect
 from services import post_form
 from test_accessibility import audit
+from test_studio_browser import HarvestCafe  # its socket client, do() and close()
 
 PLAN = "quick-team-retro.toml"
 PER_PHONE = 10  # a phone's burst of posts (LIMIT_POST_INSIGHT)
@@ -28,7 +29,7 @@ def texts_for(count: int) -> list[str]:
             for n in range(count)]
 
 
-class BigHarvest:
+class BigHarvest(HarvestCafe):
     """A café taken through its rounds by sockets with `count` insights from enough phones, now in its harvest."""
 
     def __init__(self, playwright, base_url: str, count: int) -> None:
@@ -61,21 +62,6 @@ class BigHarvest:
         client = self._client(base_url, {"role": "participant", "code": self.code, "participant_token": cookie})
         self.clients.append(client)
         return client
-
-    @staticmethod
-    def _client(base_url: str, auth: dict) -> socketio.Client:
-        client = socketio.Client(reconnection=False)
-        client.connect(base_url, auth=auth, transports=["websocket"], wait_timeout=10)
-        return client
-
-    def do(self, event: str, payload: dict | None = None) -> dict:
-        reply = self.clients[0].call(event, payload or {}, timeout=10)
-        assert reply["ok"], (event, reply)
-        return reply
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.disconnect()
 
 
 @pytest.fixture
