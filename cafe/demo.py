@@ -11,7 +11,7 @@ from cafe.db import transaction
 from cafe.errors import CafeError
 from cafe.extensions import socketio
 from cafe.services import cafes, posting, rounds, rules, utcnow
-from cafe.rooms import emit_all
+from cafe import live
 
 PLAN_FILE = "icic-2023-lived-experience-roles.toml"
 NAMES = ["Amira", None, "Ben", "Chiara", None, "Dev", "Ewa", "Femi", None, "Grace", "Hana", "Ivo", None, "Jo", "Kofi", "Lena"]
@@ -64,10 +64,10 @@ def _chatter(app: Flask, code: str, bots: list[int]) -> None:
         with app.app_context():
             try:
                 with transaction() as db:
-                    broadcasts = _one_move(db, code, bots, rng)
+                    pushes = live.stamp(db, _one_move(db, code, bots, rng))
             except CafeError:
                 continue  # e.g. between rounds: nobody can post
-            emit_all(broadcasts)
+            live.send(pushes)
 
 
 def _one_move(db, code: str, bots: list[int], rng: random.Random) -> list:

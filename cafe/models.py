@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -59,7 +59,8 @@ class SeatRow(Base):
     """Where a person sits in one round; the next round's rows are the planned rotation."""
 
     __tablename__ = "seats"
-    __table_args__ = (UniqueConstraint("participant_id", "round"),)
+    # the index: a change at one table is pushed to the people seated there, looked up per change
+    __table_args__ = (UniqueConstraint("participant_id", "round"), Index("ix_seats_table", "cafe_id", "round", "table_number"))
     id: Mapped[int] = mapped_column(primary_key=True)
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
@@ -71,6 +72,8 @@ class InsightRow(Base):
     """An insight posted at a table; its id is made on the phone so a resend is stored once."""
 
     __tablename__ = "insights"
+    # a phone's state reads its own table's insights only
+    __table_args__ = (Index("ix_insights_table", "cafe_id", "round", "table_number"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
@@ -206,3 +209,15 @@ class HealthProbeRow(Base):
     __tablename__ = "health_probes"
     id: Mapped[int] = mapped_column(primary_key=True)
     payload: Mapped[str] = mapped_column(Text)
+
+
+class LiveStreamRow(Base):
+    """How many changes one stream of a café has pushed ("cafe", "facilitator", "wall", a table's
+    "t:<round>:<table>" or a person's "p:<id>"). Every pushed event carries its stream's new number,
+    so a screen that sees a number skipped knows it missed one and asks for its state again; kept in
+    the database so that several processes number one stream together."""
+
+    __tablename__ = "live_streams"
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), primary_key=True)
+    stream: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

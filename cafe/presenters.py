@@ -78,18 +78,26 @@ def cafe(row: CafeRow, plan: Plan, remaining: float, now: datetime, join_url: st
         "title": row.title,
         "purpose": plan.purpose,
         "etiquette": list(plan.etiquette),
+        "rounds": plan.rounds,
+        "join_url": join_url,
+        "theme_mode": plan.theme_mode,
+        "handover_lead_s": plan.handover_minutes * 60,
+        "host_cue": list(plan.host_cue),
+        **cafe_live(row, remaining, now, nudge),
+    }
+
+
+def cafe_live(row: CafeRow, remaining: float, now: datetime, nudge: NudgeRow | None) -> dict[str, Any]:
+    """The part of a <cafe> that changes while it runs (pushed in `cafe_updated`): stage, round, clock,
+    the nudge still news, whether joining is open."""
+    return {
         "stage": row.stage,
         "round": row.round,
-        "rounds": plan.rounds,
         "status": row.status,
         "duration_s": row.duration_s,
         "remaining_s": round(remaining, 1),
         "deadline": iso(row.deadline),
         "server_now": now.isoformat(),
-        "join_url": join_url,
-        "theme_mode": plan.theme_mode,
-        "handover_lead_s": plan.handover_minutes * 60,
-        "host_cue": list(plan.host_cue),
         # only a nudge still news: a phone opened later never shows an old one
         "last_nudge": nudge_payload(nudge) if nudge and now < nudge_expires_at(_sent_at(nudge)) else None,
         "joining": _joining(row, now),

@@ -14,7 +14,7 @@ from cafe.domain.perspective import is_perspective
 from cafe.domain.plan import Plan, plan_to_dict
 from cafe.errors import Invalid
 from cafe.models import CafeRow, ParticipantRow, TableRow
-from cafe.services import Broadcast, rules, seating
+from cafe.services import Broadcast, phone, rules, seating
 from cafe.validation import MAX_PERSON_NAME, clean_text
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -79,9 +79,24 @@ def join(
     return person, token
 
 
+def newcomer(session: Session, cafe: CafeRow, name: str, perspective: str, now: datetime, stays: bool = False,
+             phone_: bool = True) -> tuple[ParticipantRow, str, list[Broadcast]]:
+    """`join`, and what it changes for others: before the café starts, the newcomer's table (its
+    people see them arrive) and the staff's screens; once it has started, a newcomer may also move a
+    traveller in a later round to fit in, so every itinerary and table it changed is pushed."""
+    if not seating.has_started(cafe):
+        person, token = join(session, cafe, name, perspective, now, stays=stays, phone=phone_)
+        number = store.seat_of(session, cafe, person.id, cafe.round)
+        tables = phone.tables_updated(session, cafe, cafe.round, {number}) if number is not None else []
+        return person, token, [*tables, Broadcast("cafe_changed", {"reason": "participant_joined"}, ("staff", cafe.id))]
+    before = phone.Seating.read(session, cafe)
+    person, token = join(session, cafe, name, perspective, now, stays=stays, phone=phone_)
+    return person, token, phone.seating_changed(session, cafe, before, "seating_changed")
+
+
 def set_joining(session: Session, cafe: CafeRow, open_: bool, now: datetime) -> list[Broadcast]:
     """Close the join code to new people now, or open it again for another JOIN_WINDOW."""
     cafe.joins_until = now + rules_of_cafe.JOIN_WINDOW if open_ else now
     session.flush()
-    return [Broadcast("cafe_changed", {"reason": "joining_changed"}, ("cafe", cafe.id))]
+    return [phone.cafe_updated(session, cafe, now, "joining_changed")]
 

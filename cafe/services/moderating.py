@@ -2,7 +2,8 @@
 
 Who then sees what is not decided here: a hidden insight is one of `curations.hidden_ids`, and the
 read model (harvest_view) keeps it from the wall, other phones and every report. Each change makes
-every screen of the café re-sync (cafe_changed), so no screen has to patch its own copy.
+the insight's table and the staff's screens re-read their state (cafe_changed), so no screen has
+to patch its own copy.
 """
 from __future__ import annotations
 
@@ -24,8 +25,12 @@ def _insight(session: Session, cafe: CafeRow, insight_id: str) -> InsightRow:
     return row
 
 
-def _changed(cafe: CafeRow, reason: str, insight_id: str) -> list[Broadcast]:
-    return [Broadcast("cafe_changed", {"reason": reason, "insight_id": insight_id}, ("cafe", cafe.id))]
+def _changed(cafe: CafeRow, reason: str, row: InsightRow) -> list[Broadcast]:
+    """The insight's table (its phones read their table again) and the staff's screens; a
+    correction concerns nobody else."""
+    payload = {"reason": reason, "insight_id": row.id}
+    return [Broadcast("cafe_changed", payload, ("table", cafe.id, row.round, row.table_number)),
+            Broadcast("cafe_changed", payload, ("staff", cafe.id))]
 
 
 def moderate(session: Session, cafe: CafeRow, insight_id: str, hidden: bool, now: datetime) -> list[Broadcast]:
@@ -38,7 +43,7 @@ def moderate(session: Session, cafe: CafeRow, insight_id: str, hidden: bool, now
         row.hidden_at = now
     elif not hidden:
         row.hidden_at = None
-    return _changed(cafe, "insight_hidden" if hidden else "insight_shown", insight_id)
+    return _changed(cafe, "insight_hidden" if hidden else "insight_shown", row)
 
 
 def _own(session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str) -> InsightRow:
@@ -56,13 +61,14 @@ def edit(session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: st
     row.text = text
     if do_not_quote is not None:
         row.do_not_quote = do_not_quote
-    return row, _changed(cafe, "insight_edited", insight_id)
+    return row, _changed(cafe, "insight_edited", row)
 
 
 def withdraw(session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str) -> list[Broadcast]:
     """The author takes their insight back: the row and its resonance are deleted, kept nowhere."""
     row = _own(session, cafe, person, insight_id)
     session.execute(delete(ResonanceRow).where(ResonanceRow.insight_id == row.id))
+    changed = _changed(cafe, "insight_withdrawn", row)
     session.delete(row)
     session.flush()
-    return _changed(cafe, "insight_withdrawn", insight_id)
+    return changed

@@ -7,20 +7,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cafe import offload, presenters, store
+from cafe import live, offload, presenters, store
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, InsightRow, ParticipantRow
 from cafe.domain.privacy import Reader
-from cafe.services import curations, feedback, harvest_view, harvesting
-
-QUIET_AFTER_S = 180
+from cafe.services import curations, feedback, harvest_view, harvesting, phone
+from cafe.services.recent import Recent
 
 
 class Snapshot:
     """Everything about one café that the screens need, loaded once per request."""
 
     def __init__(self, session: Session, cafe: CafeRow, now: datetime, join_url: str, language: str | None = None) -> None:
-        self.session, self.row, self.now, self.join_url = session, cafe, now, join_url
+        self.session, self.row, self.now, self.join_url, self.language = session, cafe, now, join_url, language
         self.plan: Plan = store.plan_of(cafe)
         # What the screen reads (title, questions, cues, theme names) in its language where the plan
         # has it; the harvest and every count keep working on the plan's own theme names.
@@ -88,14 +87,7 @@ class Snapshot:
         ]
 
     def _quiet(self, last_at: datetime | None) -> bool:
-        """A running round with no insight from the table for a while (3 minutes, or a third of the round)."""
-        if self.row.status != "running":
-            return False
-        started = None if self.clock.deadline is None else self.clock.deadline.timestamp() - self.clock.duration_s
-        reference = last_at.timestamp() if last_at else started
-        if reference is None:
-            return False
-        return self.now.timestamp() - reference >= min(QUIET_AFTER_S, self.clock.duration_s / 3)
+        return phone.quiet(self.row.status, self.clock, self.now, last_at)
 
     def handovers(self, table_number: int | None = None) -> list[dict[str, Any]]:
         return [
@@ -130,6 +122,7 @@ def facilitator_state(snap: Snapshot, urls: dict[str, Any]) -> dict[str, Any]:
         "harvest": snap.harvest(),
         "feedback_notes": feedback.notes(snap) if snap.row.stage == "harvest" else [],
         "urls": urls,
+        "versions": live.versions(snap.session, snap.row.id, ["cafe", "facilitator"]),
     }
 
 
@@ -142,46 +135,31 @@ def wall_state(snap: Snapshot) -> dict[str, Any]:
         "tables": snap.table_states(with_members=False),
         "insights": [snap.insight(i, reader=Reader.OTHERS) for i in snap.insights if snap.visible(i)],
         "harvest": snap.harvest(),
+        "versions": live.versions(snap.session, snap.row.id, ["cafe", "wall"]),
     }
 
 
 def participant_state(snap: Snapshot, me: ParticipantRow) -> dict[str, Any]:
-    """One phone's view: my table, its talk, my hand-over duty, where I go next."""
-    round_no = snap.row.round
-    number = snap.seats.get(me.id)
-    tables = {t["number"]: t for t in snap.table_states()}
-    hosts = snap.hosts
-    is_host = number is not None and hosts.get(number) == me.id
-    mine = [snap.insight(i, me) for i in snap.insights
-            if i.round == round_no and i.table_number == number and snap.visible(i, me)]
-    table_handovers = snap.handovers(number) if number is not None else []
-    my_handover = next((h for h in table_handovers if h["round"] == round_no), None)
-    itinerary = []
-    mine_by_round = store.itinerary_of(snap.session, snap.row, me.id)
-    for r in range(1, snap.plan.rounds + 1):
-        seat = mine_by_round.get(r)
-        if seat is not None:
-            itinerary.append({"round": r, "table": seat, "table_label": presenters.table_label(seat),
-                              "theme": snap.shown.theme_for(seat, r).name})
-    upcoming = next((step for step in itinerary if step["round"] == round_no + 1), None)
-    remaining = snap.clock.remaining(snap.now)
-    lead = snap.plan.handover_minutes * 60
-    due = (
-        is_host and my_handover is None and snap.row.stage == "rounds"
-        and (snap.row.status == "ended" or (snap.row.status in ("running", "paused") and remaining <= lead))
-    )
-    return {
-        "role": "participant",
-        "cafe": snap.cafe(),
-        "me": {**presenters.person(me), "is_host": is_host, "left": me.id in snap.gone, "stays": me.id in snap.stayers},
-        "table": tables.get(number),
-        "insights": mine,
-        "resonated": sorted(store.resonated_by(snap.session, me.id)),
-        "handovers": [h for h in reversed(table_handovers) if h["round"] < round_no],
-        "my_handover": my_handover,
-        "handover_due": due,
-        "next": {**upcoming, "stay": upcoming["table"] == number} if upcoming else None,
-        "itinerary": itinerary,
-        "harvest": harvesting.for_phone(snap.harvest()),
-        "feedback": feedback.mine(snap, me),
-    }
+    """One phone's view, read with the snapshot's session, clock and language (phone.py: it reads
+    the phone's table only)."""
+    return phone_state(snap.session, snap.row, me, snap.now, snap.join_url, snap.language)
+
+
+def phone_state(session: Session, cafe: CafeRow, me: ParticipantRow, now: datetime, join_url: str,
+                language: str | None) -> dict[str, Any]:
+    """One phone's view: my table, its talk, my hand-over duty, where I go next (phone.py)."""
+    return phone.phone_state(session, cafe, me, now, join_url, language,
+                             lambda: phone_harvest(session, cafe, now, join_url, language))
+
+
+# The harvest as phones get it, per café, language and state of what it is made of: the café's and
+# the wall's stream numbers rise with every change to it (an edit, a hidden insight, feedback), so
+# a room of phones asking at once costs one build.
+_PHONE_HARVEST: Recent[dict[str, Any] | None] = Recent(8)
+
+
+def phone_harvest(session: Session, cafe: CafeRow, now: datetime, join_url: str, language: str | None) -> dict[str, Any] | None:
+    """The harvest for a phone (the same for every phone of the café in one language)."""
+    numbers = live.versions(session, cafe.id, ["cafe", "wall", "facilitator"])
+    key = (cafe.id, language, numbers["cafe"], numbers["wall"], numbers["facilitator"])
+    return _PHONE_HARVEST.get(key, lambda: harvesting.for_phone(Snapshot(session, cafe, now, join_url, language).harvest()))

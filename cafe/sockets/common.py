@@ -9,11 +9,10 @@ from typing import Any
 from flask import session
 from flask_socketio import disconnect
 
-from cafe import limits, store
+from cafe import limits, live, store
 from cafe.db import reading, transaction
 from cafe.errors import CafeError, Forbidden, RateLimited
 from cafe.extensions import socketio
-from cafe.rooms import emit_all
 from cafe.services import utcnow
 from cafe import rooms
 
@@ -60,6 +59,7 @@ def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = 
                     elif len(roles) > 1:
                         args.append(None)
                     reply, broadcasts = fn(*args, data)
+                    pushes = live.stamp(db, broadcasts)
             except RateLimited as error:
                 return refusal(error)
             except CafeError as error:
@@ -67,7 +67,7 @@ def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = 
             except Exception:  # a bug must not take the connection down; the transaction rolled back
                 log.exception("socket event %s failed", event)
                 return {"ok": False, "error": "server_error", "message": "Something went wrong on the server."}
-            emit_all(broadcasts)
+            live.send(pushes)
             return {"ok": True, **reply}
 
         socketio.on_event(event, wrapper)

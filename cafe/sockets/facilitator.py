@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from cafe import presenters, store
 from cafe import validation as check
 from cafe.errors import Invalid
-from cafe.services import cafes, moderating, planning, posting, rounds, seating
+from cafe.services import cafes, moderating, phone, planning, posting, rounds, seating
 from cafe.services import Broadcast
 from cafe.sockets.common import handler, now
 
@@ -73,8 +73,9 @@ def reassign(db, cafe, data: Any):
     data = check.payload(data, {"participant_id", "table"})
     pid = check.integer(data, "participant_id", low=1, high=2**31)
     table = check.integer(data, "table", low=1, high=10_000)
+    before = phone.Seating.read(db, cafe)
     seating.reassign(db, cafe, pid, table)
-    return {}, [Broadcast("cafe_changed", {"reason": "seating_changed"}, ("cafe", cafe.id))]
+    return {}, phone.seating_changed(db, cafe, before, "seating_changed")
 
 
 @handler("facilitator", "set_host")
@@ -83,8 +84,9 @@ def set_host(db, cafe, data: Any):
     data = check.payload(data, {"participant_id", "table"})
     table = check.integer(data, "table", low=1, high=10_000)
     pid = check.integer(data, "participant_id", low=1, high=2**31, nullable=True)
+    before = phone.Seating.read(db, cafe)
     seating.set_host(db, cafe, table, pid)
-    return {}, [Broadcast("cafe_changed", {"reason": "host_changed"}, ("cafe", cafe.id))]
+    return {}, phone.seating_changed(db, cafe, before, "host_changed")
 
 
 def _plan_changed(cafe, reason: str) -> list[Broadcast]:
@@ -135,9 +137,10 @@ def swap_in_plan(db, cafe, data: Any):
 def apply_plan(db, cafe, data: Any):
     """Facilitator applies the draft to the rounds not started; every screen gets cafe_changed."""
     data = check.payload(data, {"version"})
+    before = phone.Seating.read(db, cafe)
     planning.apply(db, cafe, _version(data))
     return {"plan": planning.plan_view(db, cafe)}, [
-        Broadcast("cafe_changed", {"reason": "plan_applied"}, ("cafe", cafe.id)), *_plan_changed(cafe, "applied")]
+        *phone.seating_changed(db, cafe, before, "plan_applied"), *_plan_changed(cafe, "applied")]
 
 
 @handler("facilitator", "discard_plan")
@@ -155,12 +158,10 @@ def add_person(db, cafe, data: Any):
     data = check.payload(data, {"name", "perspective", "stays"})
     name = check.text(data, "name", max_len=check.MAX_PERSON_NAME, required=False)
     perspective = check.text(data, "perspective", max_len=32, required=False)
-    person, _token = cafes.join(db, cafe, name, perspective, now(), stays=check.flag(data, "stays"), phone=False)
-    reason = "seating_changed" if seating.has_started(cafe) else "participant_joined"
-    audience = ("cafe", cafe.id) if reason == "seating_changed" else ("facilitator", cafe.id)
+    person, _token, broadcasts = cafes.newcomer(db, cafe, name, perspective, now(), stays=check.flag(data, "stays"), phone_=False)
     table = store.seat_of(db, cafe, person.id, cafe.round)
     return ({"participant_id": person.id, "table": table, "table_label": None if table is None else presenters.table_label(table)},
-            [Broadcast("cafe_changed", {"reason": reason}, audience)])
+            broadcasts)
 
 
 @handler("facilitator", "mark_left")
@@ -168,6 +169,6 @@ def mark_left(db, cafe, data: Any):
     """Facilitator marks a person as gone; every screen gets cafe_changed."""
     data = check.payload(data, {"participant_id"})
     pid = check.integer(data, "participant_id", low=1, high=2**31)
+    before = phone.Seating.read(db, cafe)
     seating.leave(db, cafe, pid, now())
-    return {}, [Broadcast("cafe_changed", {"reason": "participant_left"}, ("cafe", cafe.id)),
-                *_plan_changed(cafe, "participant_left")]
+    return {}, [*phone.seating_changed(db, cafe, before, "participant_left"), *_plan_changed(cafe, "participant_left")]

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from cafe import presenters, store
 from cafe import validation as check
 from cafe.errors import Invalid
-from cafe.services import Broadcast, feedback, moderating, posting, seating
+from cafe.services import Broadcast, feedback, moderating, phone, posting, seating
 from cafe.sockets.common import handler, now
 
 
@@ -107,6 +107,7 @@ def harvest_feedback(db, cafe, me, data: Any):
 def leave_cafe(db, cafe, me, data: Any):
     """A phone says its person is leaving; every screen gets cafe_changed."""
     check.payload(data, set())
+    before = phone.Seating.read(db, cafe)
     seating.leave(db, cafe, me.id, now())
-    return {}, [Broadcast("cafe_changed", {"reason": "participant_left"}, ("cafe", cafe.id)),
+    return {}, [*phone.seating_changed(db, cafe, before, "participant_left"),
                 Broadcast("seating_plan_changed", {"reason": "participant_left"}, ("facilitator", cafe.id))]

@@ -12,7 +12,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from cafe import languages, limits, store
 from cafe import validation as check
-from cafe.db import reading, transaction
+from cafe.db import reading
 from cafe.errors import CafeError, RateLimited, UnknownCode
 from cafe.extensions import socketio
 from cafe.services import views
@@ -24,7 +24,7 @@ from cafe.links import facilitator_urls, join_url
 def _identify(auth: dict[str, Any]) -> None:
     """Check the connection's credentials and remember them for this socket."""
     role = auth.get("role")
-    with transaction() as db:
+    with reading() as db:
         if role == "facilitator":
             token = auth.get("host_token")
             if not isinstance(token, str):
@@ -48,25 +48,24 @@ def _identify(auth: dict[str, Any]) -> None:
 
 def _state() -> dict[str, Any]:
     """Build the caller's state and move it into the rooms that state implies (a read: the
-    harvest in it may be computed off the event loop meanwhile)."""
+    harvest in it may be computed off the event loop meanwhile). A phone's state reads its own
+    table only (services/phone.py); the dashboard's and the wall's read the whole café."""
     with reading() as db:
         cafe = store.cafe_by_code(db, session["code"])
         role = session["role"]
-        # A phone reads the plan's texts in its own language; the dashboard and wall keep the plan's own.
-        language = languages.current() if role == "participant" else None
-        snap = views.Snapshot(db, cafe, now(), join_url(cafe.code), language)
-        if role == "facilitator":
-            state = views.facilitator_state(snap, facilitator_urls(session["host_token"], cafe.code))
-            wanted = {rooms.cafe(cafe.id), rooms.facilitator(cafe.id)}
-        elif role == "wall":
-            state = views.wall_state(snap)
-            wanted = {rooms.cafe(cafe.id), rooms.wall(cafe.id)}
-        else:
+        if role == "participant":
+            # A phone reads the plan's texts in its own language; the dashboard and wall keep the plan's own.
             me = store.participant(db, cafe, session["participant_id"])
-            state = views.participant_state(snap, me)
-            wanted = {rooms.cafe(cafe.id)}
-            if state["table"] is not None:
-                wanted.add(rooms.table(cafe.id, cafe.round, state["table"]["number"]))
+            state = views.phone_state(db, cafe, me, now(), join_url(cafe.code), languages.current())
+            wanted = {rooms.cafe(cafe.id), rooms.person(cafe.id, me.id)}
+        else:
+            snap = views.Snapshot(db, cafe, now(), join_url(cafe.code), None)
+            if role == "facilitator":
+                state = views.facilitator_state(snap, facilitator_urls(session["host_token"], cafe.code))
+                wanted = {rooms.cafe(cafe.id), rooms.facilitator(cafe.id)}
+            else:
+                state = views.wall_state(snap)
+                wanted = {rooms.cafe(cafe.id), rooms.wall(cafe.id)}
     joined = set(session.get("rooms", []))
     for room in joined - wanted:
         leave_room(room)

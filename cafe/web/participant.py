@@ -9,9 +9,8 @@ from cafe.domain.cafe import may_join
 from cafe import languages, perspectives, store
 from cafe.db import reading, transaction
 from cafe.errors import Invalid, NotFound
-from cafe.extensions import socketio
-from cafe.services import cafes, seating, utcnow, views
-from cafe import rooms
+from cafe import live
+from cafe.services import cafes, utcnow, views
 from cafe.links import join_url
 
 bp = Blueprint("participant", __name__)
@@ -37,7 +36,8 @@ def _known(db, cafe) -> bool:
 def join(code: str):
     """Join form; a phone that already joined goes straight to its screen."""
     errors: dict[str, str] = {}
-    with transaction() as db:
+    # only a POST writes: the join page itself is read without taking the database's write lock
+    with (transaction() if request.method == "POST" else reading()) as db:
         cafe = store.cafe_by_code(db, code)
         if cafe.code != code:
             return redirect(url_for("participant.join", code=cafe.code))
@@ -55,18 +55,14 @@ def join(code: str):
             perspective = request.form.get("perspective", "")
             try:
                 stays = request.form.get("stays") == "yes"
-                _person, token = cafes.join(db, cafe, name, perspective, utcnow(), stays=stays)
+                _person, token, broadcasts = cafes.newcomer(db, cafe, name, perspective, utcnow(), stays=stays)
             except Invalid as error:
                 errors["name" if "name" in error.message else "perspective"] = error.message
             else:
-                cafe_id, started = cafe.id, seating.has_started(cafe)
+                # the newcomer's table and the staff hear of them (after a start, whoever moved to fit them in)
+                pushes = live.stamp(db, broadcasts)
     if request.method == "POST" and not errors:
-        if started:
-            # Mid-café a newcomer joins a table that is talking, and a traveller may have been moved in
-            # a later round to fit them in: every screen re-reads its seat and table.
-            socketio.emit("cafe_changed", {"reason": "seating_changed"}, to=rooms.cafe(cafe_id))
-        else:
-            socketio.emit("cafe_changed", {"reason": "participant_joined"}, to=rooms.facilitator(cafe_id))
+        live.send(pushes)
         response = redirect(url_for("participant.phone", code=cafe.code), code=303)
         response.set_cookie(
             _cookie(cafe.code), token, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
@@ -92,8 +88,7 @@ def phone(code: str):
         title = shown.title if shown is not plan else cafe.title
         me = store.participant_by_token(db, cafe, request.cookies[_cookie(cafe.code)])
         # The phone's state in the page itself: its table shows before the socket is up.
-        first_state = views.participant_state(
-            views.Snapshot(db, cafe, utcnow(), join_url(cafe.code), language=languages.current()), me)
+        first_state = views.phone_state(db, cafe, me, utcnow(), join_url(cafe.code), languages.current())
     page = {"code": cafe.code, "participant_token": None,
             "feedback_script": url_for("static", filename="phone-feedback.js")}
     labels = perspectives.labels()

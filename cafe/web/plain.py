@@ -10,7 +10,7 @@ from cafe import validation as check
 from cafe.db import transaction
 from cafe.errors import CafeError, NotFound, RateLimited
 from cafe.services import posting, utcnow, views
-from cafe.rooms import emit_all
+from cafe import languages, live
 from cafe.links import join_url
 
 bp = Blueprint("plain", __name__)
@@ -33,7 +33,7 @@ def _page(code: str, error: str | None = None, status: int = 200, text: str = ""
         me = _me(db, cafe)
         if me is None:
             return redirect(url_for("participant.join", code=cafe.code))
-        state = views.participant_state(views.Snapshot(db, cafe, utcnow(), join_url(cafe.code)), me)
+        state = views.phone_state(db, cafe, me, utcnow(), join_url(cafe.code), languages.current())
     response = current_app.make_response((render_template(
         "phone_plain.html", state=state, code=cafe.code, post_id=str(uuid.uuid4()), scribe_id=str(uuid.uuid4()), error=error, text=text,
         do_not_quote=do_not_quote, sent=request.args.get("sent") == "1", perspective_labels=perspectives.labels(),
@@ -81,6 +81,7 @@ def post_insight(code: str):
             else:
                 _row, _duplicate, broadcasts = posting.post_insight(
                     db, cafe, me, insight_id, clean, do_not_quote, utcnow())
+            pushes = live.stamp(db, broadcasts)
     except NotFound as error:
         if "participant" not in error.message:
             raise
@@ -92,7 +93,7 @@ def post_insight(code: str):
     except CafeError as error:
         status = {"conflict": 409, "forbidden": 403}.get(error.code, 400)
         return _page(code, error.message, status, text, do_not_quote)
-    emit_all(broadcasts)
+    live.send(pushes)
     # Post/redirect/get: reloading the page that follows sends nothing twice.
     return redirect(url_for("plain.table", code=code, sent=1) + "#sent", code=303)
 
