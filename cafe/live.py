@@ -120,8 +120,8 @@ def _bump(session: Session, counts: Counter[tuple[int, str]]) -> dict[tuple[int,
         statement: Any = insert.on_conflict_do_update(
             index_elements=["cafe_id", "stream"], set_={"version": LiveStreamRow.version + insert.excluded.version},
         ).returning(LiveStreamRow.cafe_id, LiveStreamRow.stream, LiveStreamRow.version)
-        for cafe_id, stream, version in session.execute(statement):
-            result[(int(cafe_id), str(stream))] = int(version)
+        for row in session.execute(statement):
+            result[(row.cafe_id, row.stream)] = row.version
     return result
 
 

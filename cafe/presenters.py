@@ -66,6 +66,8 @@ def handover(row: HandoverRow, plan: Plan, host: ParticipantRow | None) -> dict[
         "table": row.table_number,
         "table_label": table_label(row.table_number),
         "theme": plan.theme_for(row.table_number, row.round).name,
+        # the same in every language: a phone shows the theme in its own (its state's `texts`)
+        "theme_index": plan.themes.index(plan.theme_for(row.table_number, row.round)),
         "host": person(host),
         "bullets": list(row.bullets),
         "written_at": iso(row.written_at),

@@ -47,6 +47,15 @@ def payload(data: Any, allowed: set[str]) -> dict[str, Any]:
     return data
 
 
+def versions(data: dict[str, Any]) -> dict[str, int]:
+    """A client's stream numbers ({stream: version}, docs/protocol.md), at most 16 of them."""
+    value = data.get("versions", {})
+    if (not isinstance(value, dict) or len(value) > 16
+            or not all(isinstance(k, str) and len(k) <= 40 and type(v) is int and 0 <= v < 2**53 for k, v in value.items())):
+        raise Invalid(_("versions must be an object of at most 16 stream numbers."))
+    return value
+
+
 def text(data: dict[str, Any], key: str, *, max_len: int, required: bool = True, multiline: bool = False) -> str:
     """Text cleaned as the café keeps it (cafe.domain.textclean) of at most max_len characters."""
     value = data.get(key)

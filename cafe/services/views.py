@@ -161,5 +161,7 @@ _PHONE_HARVEST: Recent[dict[str, Any] | None] = Recent(8)
 def phone_harvest(session: Session, cafe: CafeRow, now: datetime, join_url: str, language: str | None) -> dict[str, Any] | None:
     """The harvest for a phone (the same for every phone of the café in one language)."""
     numbers = live.versions(session, cafe.id, ["cafe", "wall", "facilitator"])
-    key = (cafe.id, language, numbers["cafe"], numbers["wall"], numbers["facilitator"])
+    # the café's code and creation time as well as its id: two databases (tests, a restored copy) may share ids
+    key = (str(session.get_bind().engine.url), cafe.id, cafe.code, str(cafe.created_at), language,
+           numbers["cafe"], numbers["wall"], numbers["facilitator"])
     return _PHONE_HARVEST.get(key, lambda: harvesting.for_phone(Snapshot(session, cafe, now, join_url, language).harvest()))

@@ -112,12 +112,13 @@ def on_disconnect(*_reason: Any) -> None:
 
 @socketio.on("sync")
 def on_sync(data: Any = None) -> dict[str, Any]:
-    """Any client asks for its state again (after cafe_changed or a reconnect)."""
+    """Any client asks for its state again (after cafe_changed, or a gap in a stream's numbers),
+    saying the numbers it has (`versions`); it gets its compact state with the current ones."""
     if "role" not in session:
         return {"ok": False, "error": "forbidden", "message": _("Not connected to a café.")}
     try:
         limits.limits().sync_event(session["role"], session.get("cafe_id"), rooms.sid(), limits.address())
-        check.payload(data, set())
+        check.versions(check.payload(data, {"versions"}))
         return {"ok": True, "state": _state()}
     except RateLimited as error:
         return refusal(error)

@@ -75,36 +75,77 @@ window.Cafe = (function () {
     }
   }
 
-  /* Connects with the given auth, renders every state, re-syncs on cafe_changed and after
-     reconnects, and reflects the connection in an element with data-connection. */
-  function connect(auth, handlers) {
+  /* Connects with the given auth and renders every state. The server pushes each change as a
+     small numbered delta (`stream`, `v`, docs/protocol.md "Versions and catch-up"): a delta already
+     in the state is dropped, one that skips a number is applied and the state read again, once.
+     `cafe_changed` (and, on a screen without its own handler, `cafe_updated`) means "read your
+     state again". `options.minSyncGapMs` spaces those reads (the dashboard: a burst of changes is
+     one read a second, not one each); a read that times out is tried again with backoff. */
+  function connect(auth, handlers, options) {
     const s = strings();
+    const opts = options || {};
     const socket = io({ auth, transports: ['websocket', 'polling'], reconnectionDelayMax: 5000 });
     const status = document.querySelector('[data-connection]');
+    let versions = {};
     function show(state, text) {
       if (!status) return;
       status.dataset.state = state;
       status.textContent = text;
     }
-    // Several cafe_changed in a row (the facilitator clicking through) need one sync in flight and
-    // at most one after it, not one each: the server limits how often a connection may sync.
+    // Several changes in a row need one sync in flight and at most one after it, not one each:
+    // the server limits how often a connection may sync.
     let syncing = false;
     let again = false;
     let syncLater = null;
+    let lastSync = 0;
+    let backoff = 1000;
+    function later(ms) {
+      syncLater = setTimeout(() => { syncLater = null; sync(); }, ms);
+    }
     function sync() {
       if (syncing || syncLater) { again = true; return; }
+      const wait = lastSync + (opts.minSyncGapMs || 0) - Date.now();
+      if (wait > 0) { later(wait); return; }
       syncing = true;
       again = false;
-      socket.timeout(10000).emit('sync', {}, (err, reply) => {
+      lastSync = Date.now();
+      socket.timeout(10000).emit('sync', { versions }, (err, reply) => {
         syncing = false;
-        if (!err && reply && reply.ok) handlers.state(reply.state);
-        if (!err && reply && reply.error === 'rate_limited') {
+        if (err) {
+          // no answer (a dropped Wi-Fi, a busy server): ask again, later each time, spread out
+          later(backoff + Math.random() * 1000);
+          backoff = Math.min(backoff * 2, 30000);
+          return;
+        }
+        backoff = 1000;
+        if (reply && reply.ok && reply.state) takeState(reply.state);
+        if (reply && reply.error === 'rate_limited') {
           // asked too often: ask once more when the server allows it
-          syncLater = setTimeout(() => { syncLater = null; sync(); }, Math.max(1, Number(reply.retry_after) || 2) * 1000);
+          later(Math.max(1, Number(reply.retry_after) || 2) * 1000);
         } else if (again) {
           sync();
         }
       });
+    }
+    function takeState(state) {
+      versions = Object.assign({}, state.versions || {});
+      handlers.state(state);
+    }
+    /* A delta in order is applied; one already in the state is dropped; a gap is applied and
+       healed with one read of the state. Events without a number are applied as they come. */
+    function numbered(fn) {
+      return (payload) => {
+        if (payload && typeof payload.stream === 'string' && typeof payload.v === 'number') {
+          const known = versions[payload.stream];
+          if (known !== undefined && payload.v <= known) return;
+          const gap = known !== undefined && payload.v > known + 1;
+          versions[payload.stream] = payload.v;
+          fn(payload);
+          if (gap) sync();
+          return;
+        }
+        fn(payload);
+      };
     }
     socket.on('connect', () => show('online', s.connected || 'Connected'));
     socket.on('disconnect', () => show('offline', s.reconnecting || 'Reconnecting…'));
@@ -117,10 +158,14 @@ window.Cafe = (function () {
         if (handlers.refused) handlers.refused(err && err.message);
       }
     });
-    socket.on('state', handlers.state);
-    socket.on('cafe_changed', sync);
-    for (const [name, fn] of Object.entries(handlers)) {
-      if (!['state', 'refused'].includes(name)) socket.on(name, fn);
+    socket.on('state', takeState);
+    const own = Object.assign({}, handlers);
+    for (const name of ['cafe_changed', 'cafe_updated', 'table_updated', 'itinerary_changed']) {
+      if (!own[name]) own[name] = () => sync();
+    }
+    for (const [name, fn] of Object.entries(own)) {
+      if (name === 'connect') socket.on(name, fn);
+      else if (!['state', 'refused'].includes(name)) socket.on(name, numbered(fn));
     }
     /* Emit with an acknowledgement; callback(reply) always gets {ok, ...}. */
     function send(event, payload, callback) {

@@ -48,8 +48,13 @@
     insight_resonated: onResonated,
     handover_submitted: onHandover,
     nudged: showNudge,
+    // the clock at once; tables, people and the next seating with the state read right after
+    cafe_updated: (update) => {
+      if (state) { state.cafe = { ...state.cafe, ...update.cafe }; renderRound(state.cafe); countdown.update(state.cafe); }
+      conn.sync();
+    },
     refused: () => showError(S.refused),
-  });
+  }, { minSyncGapMs: 1000 });   // a burst of changes (500 people joining) is one read a second
 
   /* Emits one event; while it waits the button is marked busy (not disabled, so it keeps focus)
      and further presses are ignored, which matters on slow venue Wi-Fi. */

@@ -41,7 +41,10 @@
     connect: flushOutbox,
     insight_posted: onInsightPosted,
     insight_resonated: (r) => { const i = insights.get(r.insight_id); if (i) { i.resonance = r.resonance; renderInsights(); } },
-    handover_submitted: () => conn.sync(),
+    handover_submitted: onHandover,
+    cafe_updated: onCafeUpdated,
+    table_updated: onTableUpdated,
+    itinerary_changed: onItinerary,
     nudged: (nudge) => showNudge(nudge),
     refused: showRefused,
   });
@@ -101,6 +104,119 @@
 
   function atMyTable(insight) {
     return Boolean(state && state.table && insight.round === state.cafe.round && insight.table === state.table.number);
+  }
+
+  /* ---- deltas: the server pushes what changed; the phone builds its next state from them ---- */
+  const tablesByRound = new Map();   // round -> the last table_updated for my table in that round
+
+  /* The state as it stands, with the insights and resonance that arrived one by one since. */
+  function current() {
+    return { ...state, insights: [...insights.values()], resonated: [...resonated] };
+  }
+
+  /* A theme's texts in this phone's language, by the plan's theme index. */
+  function themeTexts(index) {
+    const themes = (state && state.texts && state.texts.themes) || [];
+    return themes[index] || null;
+  }
+
+  function questionFor(texts, round) {
+    const questions = (texts && texts.questions) || [];
+    return questions.length ? questions[Math.min(Math.max(round, 1), questions.length) - 1] : '';
+  }
+
+  /* My table in a round: from its table_updated when it came, else from my itinerary alone. */
+  function tableFor(round, stop, sent, known) {
+    if (!stop) return null;
+    const pushed = sent && sent.table.number === stop.table ? sent.table : null;
+    const kept = known && known.number === stop.table ? known : null;
+    const base = pushed || kept || { number: stop.table, label: stop.table_label, host: null, members: [], insight_count: 0,
+      last_insight_at: null, quiet: false, theme_index: stop.theme_index };
+    const table = { ...base };
+    if (known && known.number === table.number) {
+      // the counts of a round under way are this phone's; a pushed table only says who sits there
+      table.insight_count = known.insight_count;
+      table.last_insight_at = known.last_insight_at;
+      table.quiet = known.quiet;
+    }
+    const texts = themeTexts(table.theme_index);
+    if (texts) {
+      table.theme = texts.name;
+      table.theme_description = texts.description;
+      table.question = questionFor(texts, round);
+    }
+    return table;
+  }
+
+  function translated(handover) {
+    const texts = themeTexts(handover.theme_index);
+    return texts ? { ...handover, theme: texts.name } : handover;
+  }
+
+  function stopAt(next, round) {
+    return (next.itinerary || []).find((step) => step.round === round) || null;
+  }
+
+  /* Where I sit now, who hosts, what comes next: worked out again after any delta. */
+  function place(next, sameTable) {
+    const round = next.cafe.round;
+    const stop = next.me.left ? null : stopAt(next, round);
+    const sent = tablesByRound.get(round);
+    next.table = tableFor(round, stop, sent, sameTable ? state.table : null);
+    if (!sameTable || !next.table) {
+      next.insights = [];
+      next.my_handover = null;
+      next.handover_due = false;
+    }
+    if (sent && next.table && sent.table.number === next.table.number) next.handovers = (sent.handovers || []).map(translated);
+    else if (!sameTable) next.handovers = [];
+    next.me = { ...next.me, is_host: Boolean(next.table && next.table.host && next.table.host.id === next.me.id) };
+    const upcoming = stopAt(next, round + 1);
+    next.next = upcoming ? { ...upcoming, stay: Boolean(next.table) && upcoming.table === next.table.number } : null;
+    return next;
+  }
+
+  function onCafeUpdated(update) {
+    if (!state) return;
+    const next = current();
+    next.cafe = { ...state.cafe, ...update.cafe };
+    const sameRound = next.cafe.round === state.cafe.round;
+    render(place(next, sameRound));
+    if (next.cafe.stage === 'harvest' && state.harvest === null) {
+      // the harvest is one payload for every phone: fetch it, spread over a few seconds
+      setTimeout(conn.sync, Math.random() * 3000);
+    }
+  }
+
+  function onTableUpdated(update) {
+    tablesByRound.set(update.round, update);
+    if (!state || update.round !== state.cafe.round) return;
+    const stop = stopAt(state, update.round);
+    if (!stop || stop.table !== update.table.number) return;
+    render(place(current(), Boolean(state.table && state.table.number === update.table.number)));
+  }
+
+  function onItinerary(update) {
+    if (!state) return;
+    const next = current();
+    next.itinerary = (update.itinerary || []).map((step) => {
+      const texts = themeTexts(step.theme_index);
+      return texts ? { ...step, theme: texts.name } : step;
+    });
+    const stop = stopAt(next, next.cafe.round);
+    render(place(next, Boolean(stop && state.table && stop.table === state.table.number)));
+  }
+
+  function onHandover(handover) {
+    if (!state || !state.table || handover.table !== state.table.number) return;
+    const next = current();
+    const shown = translated(handover);
+    if (handover.round === state.cafe.round) next.my_handover = shown;
+    else if (handover.round < state.cafe.round) {
+      next.handovers = [shown, ...(state.handovers || []).filter((h) => h.round !== handover.round)]
+        .sort((a, b) => b.round - a.round);
+    }
+    render(next);
   }
 
   function render(next) {
@@ -427,6 +543,15 @@
     return Boolean(state && state.cafe.stage === 'rounds' && state.cafe.status === 'ready' && item.round === state.cafe.round);
   }
 
+  /* A post whose reply timed out is sent again (same id: stored once), later each time. */
+  let retryDelay = 2000;
+  let retryTimer = null;
+  function retryLater() {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => { retryTimer = null; flushOutbox(); }, retryDelay + Math.random() * 1000);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
   function flushOutbox() {
     if (!conn || !conn.socket.connected) return;
     if (heldUntil > Date.now()) { renderOutbox(); return; }
@@ -438,6 +563,7 @@
       conn.send('post_insight', payload, (reply) => {
         inFlight.delete(item.id);
         if (reply.error === 'rate_limited') { holdOutbox(reply.retry_after); renderOutbox(); return; }
+        if (reply.error === 'timeout') retryLater(); else retryDelay = 2000;
         if (reply.ok || reply.error !== 'timeout') {
           outbox = outbox.filter((other) => other.id !== item.id);
           saveOutbox();

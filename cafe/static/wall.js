@@ -316,10 +316,15 @@
     full.setAttribute('aria-pressed', document.fullscreenElement ? 'true' : 'false');
   });
 
-  Cafe.connect({ role: 'wall', code: page.code }, {
+  const conn = Cafe.connect({ role: 'wall', code: page.code }, {
     state: onState,
     insight_posted: onInsightPosted,
     insight_resonated: onInsightResonated,
     nudged: onNudged,
-  });
+    // the timer at once; the tables with the state read right after
+    cafe_updated: (update) => {
+      if (cafe) countdown.update({ ...cafe, ...update.cafe });   // announcements follow with the state
+      conn.sync();
+    },
+  }, { minSyncGapMs: 1000 });
 })();

@@ -32,7 +32,12 @@ def test_a_person_added_mid_cafe_has_a_seat_every_round_and_is_on_the_sheet(faci
         client.received()
     reply = facilitator.do("add_person", {"name": "Rosa <b>", "perspective": "lived_experience", "stays": True})
     assert reply["table"] >= 1 and reply["table_label"]
-    assert [m["args"][0]["reason"] for m in phones[0].received("cafe_changed")] == ["seating_changed"]
+    assert [m["args"][0]["reason"] for m in facilitator.received("cafe_changed")] == ["seating_changed"]
+    # the people at Rosa's table are pushed the table with her in it; the others are told nothing
+    told = [p for p in phones if any(m["args"][0]["table"]["number"] == reply["table"] and
+                                     "Rosa <b>" in [x["name"] for x in m["args"][0]["table"]["members"]]
+                                     for m in p.received("table_updated"))]
+    assert told and all(p.state()["table"]["number"] == reply["table"] for p in told)
     state = facilitator.state()
     rosa = next(p for p in state["participants"] if p["id"] == reply["participant_id"])
     assert rosa["perspective"] == "lived_experience" and rosa["stays"] and rosa["table"] == reply["table"]

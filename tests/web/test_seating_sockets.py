@@ -96,9 +96,19 @@ def test_apply_reaches_every_phone_and_plan_changes_only_the_facilitator(live, a
     reply = facilitator.do("swap_in_plan", {"version": plan["draft"]["version"], "round": 2, "participant_id": a, "other_id": b})
     assert [m["name"] for m in facilitator.received("seating_plan_changed")] == ["seating_plan_changed"]
     assert all(phone.received("seating_plan_changed") == [] for phone in phones)
-    facilitator.do("apply_plan", {"version": reply["plan"]["draft"]["version"]})
+    ids = {phone.state()["me"]["id"]: phone for phone in phones}
     for phone in phones:
-        assert [m["args"][0]["reason"] for m in phone.received("cafe_changed")] == ["plan_applied"]
+        phone.received()
+    facilitator.do("apply_plan", {"version": reply["plan"]["draft"]["version"]})
+    # the two people swapped are each pushed their new itinerary; nobody else is told anything
+    for pid, phone in ids.items():
+        pushed = [m["args"][0]["itinerary"] for m in phone.received("itinerary_changed")]
+        if pid in (a, b):
+            [itinerary] = pushed
+            assert itinerary[1]["table"] == (b_table if pid == a else a_table)["table"]
+        else:
+            assert pushed == []
+        assert phone.received("cafe_changed") == []
     itineraries = {p.state()["me"]["id"]: p.state()["itinerary"] for p in phones}
     assert itineraries[a][1]["table"] == b_table["table"] and itineraries[b][1]["table"] == a_table["table"]
     assert itineraries[a][1]["theme"] == b_table["theme"]
