@@ -42,16 +42,17 @@
   }
   function clearError() { $('errors').replaceChildren(); }
 
+  const RESYNC_ON = ['next_round', 'harvest_started'];
   const conn = Cafe.connect({ role: 'facilitator', host_token: page.host_token }, {
     state: render,
     insight_posted: onInsight,
     insight_resonated: onResonated,
     handover_submitted: onHandover,
     nudged: showNudge,
-    // the clock at once; tables, people and the next seating with the state read right after
+    // a clock change is drawn from the delta; a new round or the harvest changes the tables too: read them
     cafe_updated: (update) => {
-      if (state) { state.cafe = { ...state.cafe, ...update.cafe }; renderRound(state.cafe); countdown.update(state.cafe); }
-      conn.sync();
+      if (state) render({ ...state, cafe: { ...state.cafe, ...update.cafe }, insights: [...insights.values()], handovers });
+      if (RESYNC_ON.includes(update.reason)) conn.sync();
     },
     refused: () => showError(S.refused),
   }, { minSyncGapMs: 1000 });   // a burst of changes (500 people joining) is one read a second

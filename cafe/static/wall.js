@@ -321,10 +321,10 @@
     insight_posted: onInsightPosted,
     insight_resonated: onInsightResonated,
     nudged: onNudged,
-    // the timer at once; the tables with the state read right after
+    // a clock change is drawn from the delta; a new round or the harvest changes the tables too: read them
     cafe_updated: (update) => {
-      if (cafe) countdown.update({ ...cafe, ...update.cafe });   // announcements follow with the state
-      conn.sync();
+      if (cafe) onState({ cafe: { ...cafe, ...update.cafe }, tables, harvest, insights: [...insights.values()] });
+      if (['next_round', 'harvest_started'].includes(update.reason)) conn.sync();
     },
   }, { minSyncGapMs: 1000 });
 })();
