@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cafe import store
 from cafe.domain.cafe import Cafe, Person, Refused
 from cafe.errors import CafeError, Conflict, Forbidden
-from cafe.models import AttendanceRow, CafeRow, SeatRow
+from cafe.models import AttendanceRow, CafeRow, SeatRow, TableRow
 
 
 def cafe_of(row: CafeRow) -> Cafe:
@@ -26,7 +26,9 @@ def person_of(session: Session, row: CafeRow, participant_id: int) -> Person:
         .where(SeatRow.cafe_id == row.id, SeatRow.participant_id == participant_id, SeatRow.round <= row.round)
     ).all())
     attendance = session.get(AttendanceRow, participant_id)
-    hosted = next((number for number, pid in store.hosts(session, row).items() if pid == participant_id), None)
+    # the table this person hosts, looked up for them alone (a post must not load every table)
+    hosted = session.scalar(select(TableRow.number).where(TableRow.cafe_id == row.id, TableRow.host_id == participant_id)
+                            .order_by(TableRow.number).limit(1))
     return Person(id=participant_id, seats=seats, left=attendance is not None and attendance.left_at is not None,
                   hosts=hosted)
 
