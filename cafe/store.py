@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from typing import overload
 from dataclasses import replace
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from datetime import datetime, UTC
 
@@ -100,11 +101,39 @@ def participants(session: Session, cafe: CafeRow) -> list[ParticipantRow]:
     return list(session.scalars(select(ParticipantRow).where(ParticipantRow.cafe_id == cafe.id).order_by(ParticipantRow.id)))
 
 
+# Parsed plans by their stored text: a plan changes a few times in a café's life and is read on
+# every event, so each process parses each version of it once (a cache: the text is the key).
+_PARSED: OrderedDict[str, Plan] = OrderedDict()
+_PARSED_SIZE = 64
+_PLAN_CACHE = "cafe.plan_of"
+
+
+def _parsed(cafe: CafeRow) -> Plan:
+    key = json.dumps(cafe.plan, sort_keys=True, separators=(",", ":"))
+    plan = _PARSED.get(key)
+    if plan is None:
+        plan = _PARSED[key] = plan_from_dict(cafe.plan, source=f"café {cafe.code}")
+        if len(_PARSED) > _PARSED_SIZE:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    return plan
+
+
 def plan_of(cafe: CafeRow) -> Plan:
-    """The café's plan with its theme rotation and the table themes its seating plan chose."""
-    plan = replace(plan_from_dict(cafe.plan, source=f"café {cafe.code}"), theme_stride=cafe.theme_stride or 1)
+    """The café's plan with its theme rotation and the table themes its seating plan chose (parsed
+    once per process and kept for the transaction: forgotten when the themes or the plan change)."""
     session = object_session(cafe)
-    return plan.with_table_themes(round_themes(session, cafe)) if session is not None else plan
+    if session is None:
+        return replace(_parsed(cafe), theme_stride=cafe.theme_stride or 1)
+    kept = session.info.setdefault(_PLAN_CACHE, {})
+    stamp = (id(cafe.plan), cafe.theme_stride)
+    found = kept.get(cafe.id)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    plan = replace(_parsed(cafe), theme_stride=cafe.theme_stride or 1).with_table_themes(round_themes(session, cafe))
+    kept[cafe.id] = (stamp, plan)
+    return plan
 
 
 # Many use cases ask for the plan several times in one transaction; the table themes are read
@@ -127,6 +156,7 @@ def save_round_themes(session: Session, cafe: CafeRow, themes: Mapping[int, Mapp
     """Store round -> {table: theme name}: the stored themes of rounds `first` and later are replaced
     by these; an earlier round (already started) keeps its themes and only gains missing tables."""
     session.info.get(_THEMES_CACHE, {}).pop(cafe.id, None)
+    session.info.get(_PLAN_CACHE, {}).pop(cafe.id, None)
     session.execute(delete(RoundThemeRow).where(RoundThemeRow.cafe_id == cafe.id, RoundThemeRow.round >= first))
     stored = round_themes(session, cafe)
     session.add_all(RoundThemeRow(cafe_id=cafe.id, round=round_no, table_number=number, theme=theme)
@@ -134,6 +164,7 @@ def save_round_themes(session: Session, cafe: CafeRow, themes: Mapping[int, Mapp
                     if round_no >= first or (number, round_no) not in stored)
     session.flush()
     session.info.get(_THEMES_CACHE, {}).pop(cafe.id, None)
+    session.info.get(_PLAN_CACHE, {}).pop(cafe.id, None)
 
 
 def clock_of(cafe: CafeRow) -> RoundClock:
