@@ -21,7 +21,8 @@ def test_closing_joining_refuses_newcomers_and_keeps_everyone_already_here(app, 
     facilitator.received()
     assert facilitator.state()["cafe"]["joining"]["open"] is True
     facilitator.do("set_joining", {"open": False})
-    assert any(m["args"][0] == {"reason": "joining_changed"} for m in facilitator.received("cafe_changed"))
+    [update] = [m["args"][0] for m in facilitator.received("cafe_updated") if m["args"][0]["reason"] == "joining_changed"]
+    assert update["cafe"]["joining"]["open"] is False
     assert facilitator.state()["cafe"]["joining"]["open"] is False
     before = people(app)
     stranger = app.test_client()

@@ -4,6 +4,7 @@ phone; a phone's state costs one table, not the room; a gap in a stream's number
 read of the state."""
 from __future__ import annotations
 
+import itertools
 import uuid
 
 import pytest
@@ -53,7 +54,7 @@ def test_every_delta_carries_its_stream_and_the_next_number_of_it(room):
     # the dashboard's own stream numbers them as well, in order
     staff = pushed(facilitator, "insight_posted")
     assert [g["stream"] for g in staff] == ["facilitator"] * 3
-    assert [b["v"] - a["v"] for a, b in zip(staff, staff[1:], strict=False)] == [1, 1]
+    assert [b["v"] - a["v"] for a, b in itertools.pairwise(staff)] == [1, 1]
     # a state read afterwards is current to the last number pushed
     assert author.state()["versions"][stream] == before + 3
     assert facilitator.state()["versions"]["facilitator"] == staff[-1]["v"]
@@ -95,7 +96,7 @@ def test_starting_the_cafe_pushes_each_person_their_itinerary(facilitator):
 
 
 def test_a_phone_that_missed_deltas_sees_the_gap_and_one_sync_brings_it_current(room):
-    facilitator, phones = room
+    _facilitator, phones = room
     author, reader = [p for p in phones if p.table == phones[0].table][:2]
     stream = f"t:1:{author.table}"
     known = reader.versions[stream]

@@ -7,8 +7,8 @@ from pathlib import Path
 from cafe.extensions import socketio
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text(encoding="utf-8")
-SERVER_EVENTS = ("state", "cafe_changed", "insight_posted", "insight_resonated", "handover_submitted", "nudged",
-                 "seating_plan_changed")
+SERVER_EVENTS = ("state", "cafe_changed", "cafe_updated", "table_updated", "itinerary_changed", "insight_posted",
+                 "insight_resonated", "handover_submitted", "nudged", "seating_plan_changed")
 
 
 def test_every_http_route_is_documented(app):
@@ -36,7 +36,8 @@ def test_every_event_the_server_emits_is_documented():
     emitted = set()
     for path in (Path(__file__).resolve().parents[2] / "cafe").rglob("*.py"):
         emitted |= set(re.findall(r'(?:Broadcast|emit)\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
-    assert {"cafe_changed", "insight_posted", "nudged", "handover_submitted"} <= emitted  # the scan finds them
+    assert {"cafe_changed", "cafe_updated", "table_updated", "itinerary_changed", "insight_posted", "nudged",
+            "handover_submitted"} <= emitted  # the scan finds them
     assert emitted <= set(SERVER_EVENTS), emitted - set(SERVER_EVENTS)
     missing = [event for event in SERVER_EVENTS if f"| `{event}` |" not in DOC]
     assert not missing, missing

@@ -204,7 +204,7 @@ def test_two_processes_share_one_cafe_through_postgresql_and_redis(tmp_path, pos
 
     dashboard.do("start_round")
     for phone in phones:
-        wait_for(lambda phone=phone: any(c["reason"] == "round_started" for c in phone.socket.got("cafe_changed")),
+        wait_for(lambda phone=phone: any(c["reason"] == "round_started" for c in phone.socket.got("cafe_updated")),
                  message=f"round_started at {phone.name}")
         phone.sync()
         assert phone.state["cafe"]["status"] == "running"
@@ -250,7 +250,7 @@ def test_two_processes_share_one_cafe_through_postgresql_and_redis(tmp_path, pos
     announced = {phone.name: phone.state["next"]["table"] for phone in phones}
     dashboard.do("next_round")
     for phone in phones:
-        wait_for(lambda phone=phone: any(c["reason"] == "next_round" for c in phone.socket.got("cafe_changed")),
+        wait_for(lambda phone=phone: any(c["reason"] == "next_round" for c in phone.socket.got("cafe_updated")),
                  message=f"next_round at {phone.name}")
         phone.sync()
         assert phone.state["cafe"]["round"] == 2
@@ -292,11 +292,17 @@ def test_the_seating_plan_curation_and_feedback_span_two_processes(tmp_path, pos
         phone.connect(a if index % 2 else b, stack)
     tab_a.do("start_round")  # plans the whole café, stored in PostgreSQL
 
-    # A re-plan proposed in the tab on B and applied from the tab on A: every phone hears it.
+    # A re-plan proposed in the tab on B and applied from the tab on A: every phone whose seats
+    # changed hears its new itinerary, on either process; the tab on B hears the plan was applied.
+    before = {phone.name: phone.sync()["itinerary"] for phone in phones}
     draft = tab_b.do("propose_plan", {"kind": "replan"})["plan"]["draft"]
     tab_a.do("apply_plan", {"version": draft["version"]})
+    wait_for(lambda: "plan_applied" in reasons(tab_b), message="plan_applied at the tab on B")
     for phone in phones:
-        wait_for(lambda phone=phone: "plan_applied" in reasons(phone.socket), message=f"plan_applied at {phone.name}")
+        now = phone.sync()["itinerary"]
+        if now != before[phone.name]:
+            wait_for(lambda phone=phone, now=now: [c["itinerary"] for c in phone.socket.got("itinerary_changed")][-1:] == [now],
+                     message=f"itinerary_changed at {phone.name}")
     assert tab_b.call("apply_plan", {"version": draft["version"]})["error"] == "conflict"  # already applied
     planned = {row["round"]: row for row in tab_b.do("get_seating_plan")["plan"]["current"]["rounds"]}
     for phone in phones:
