@@ -9,7 +9,7 @@ from typing import Any, cast
 from flask import Flask
 from flask_babel import get_locale
 
-from cafe import compression, config, db, languages, limits, offload, sockets, web
+from cafe import compression, config, db, languages, limits, offload, sockets, static_urls, web
 from cafe.extensions import csrf, socketio
 
 
@@ -66,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                       SESSION_COOKIE_SECURE=bool(app.config.get("SECURE_COOKIES")))
     # First registered, so Flask runs its after_request hook last, on what the others finished.
     compression.init_app(app)
+    static_urls.init_app(app)
     languages.init_app(app)
     csrf.init_app(app)
     db.init_app(app)

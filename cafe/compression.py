@@ -67,7 +67,7 @@ def init_app(app: Flask) -> None:
                 response.set_data(b"")
                 response.set_etag(tag)
                 return response
-            packed = cache.get((request.path, etag), lambda: gzip.compress(body, 6, mtime=0))
+            packed = cache.get((request.path, etag), lambda: gzip.compress(body, 9, mtime=0))
             response.set_etag(tag)
         else:
             packed = gzip.compress(body, 6, mtime=0)

@@ -200,6 +200,9 @@ def test_postgresql_from_before_migrations_is_refused_by_serve_and_upgraded_by_c
         # later revisions add.
         connection.execute("DROP TABLE alembic_version")
         connection.execute("DROP TABLE health_probes")
+        connection.execute("DROP TABLE live_streams")
+        connection.execute("DROP INDEX ix_seats_table")
+        connection.execute("DROP INDEX ix_insights_table")
         connection.execute("ALTER TABLE cafes DROP COLUMN joins_until")
         connection.execute("ALTER TABLE insights DROP COLUMN hidden_at")
         connection.execute("ALTER TABLE insights DROP COLUMN scribe")
