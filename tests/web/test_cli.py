@@ -12,7 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 import socketio
+from services import post_form
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -74,6 +76,18 @@ def test_serve_runs_in_every_async_mode_and_prints_where_to_go(tmp_path, mode):
         assert "█" in text or "▀" in text  # the QR code, drawn in the terminal
         page = urllib.request.urlopen(server.base + "/new").read().decode()
         assert "icic-2023-lived-experience-roles.toml" in page
+        # a café made through the form, and its dashboard live over a websocket on this server
+        laptop = requests.Session()
+        made = post_form(laptop, server.base + "/new", {"plan": "icic-2023-lived-experience-roles.toml"},
+                         allow_redirects=False, timeout=10)
+        assert made.status_code == 303, made.text
+        client = socketio.Client()
+        client.connect(server.base, auth={"role": "facilitator", "host_token": made.headers["Location"].rsplit("/", 1)[1]},
+                       transports=["websocket"], wait_timeout=10)
+        try:
+            assert client.call("sync", {}, timeout=10)["state"]["cafe"]["status"] == "ready"
+        finally:
+            client.disconnect()
     finally:
         server.stop()
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import subprocess
+import sys
 import urllib.parse
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 from services import post_form
 
+REPO = Path(__file__).resolve().parents[2]
 ICIC = "icic-2023-lived-experience-roles.toml"
 
 
@@ -65,3 +69,25 @@ def test_the_server_stops_when_terminated(tmp_path, server_control):
     stop_server(server)
     assert server.process.returncode is not None
     assert "Traceback" not in server.log_tail(200)
+
+
+
+def test_the_server_says_how_many_phones_it_can_hold(live_server):
+    assert re.search(r"This server can hold about [\d,]+ phones \(limited by ", live_server.log_tail(200)), \
+        live_server.log_tail(200)
+    status, _, body = _request(live_server, "GET", "/healthz")  # through its own listener
+    assert (status, body.strip()) == (200, "ok")
+
+
+def test_the_open_file_limit_is_raised_from_the_usual_1024():
+    """Every phone holds a socket: at the usual soft limit of 1,024 the 1,000th phone is refused."""
+    script = (
+        "import resource\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))\n"
+        "from cafe.cli.server import raise_open_files\n"
+        "print(raise_open_files(), *resource.getrlimit(resource.RLIMIT_NOFILE))\n"
+    )
+    said, soft, hard = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True,
+                                      cwd=REPO).stdout.split()
+    assert said == soft == hard, (said, soft, hard)
