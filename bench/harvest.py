@@ -42,8 +42,8 @@ REPO = Path(__file__).resolve().parents[1]
 CODE = os.environ.get("CAFE_BENCH_CODE") or str(REPO)
 sys.path.insert(0, CODE)
 
-from cafe.domain.grouping import group_texts, tokens  # noqa: E402
-from cafe.domain.harvest import HarvestInsight, build_harvest, short_text  # noqa: E402
+from cafe.domain.harvest.grouping import group_texts, tokens  # noqa: E402
+from cafe.domain.harvest.themes import HarvestInsight, build_harvest, short_text  # noqa: E402
 from labels_before import label_before  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared/data/harvest-dev/argkp_dev.csv"
@@ -226,7 +226,7 @@ FAMILIES = {
     "c * sqrt n": (math.sqrt, [x / 40 for x in range(10, 31)]),
     "constant c": (lambda n: 1.0, [float(x) for x in range(2, 8)]),
 }
-SCALE = "c * ln n"  # the rule cafe.domain.grouping.choose_k uses (with COUNT_SCALE = 1)
+SCALE = "c * ln n"  # the rule cafe.domain.harvest.grouping.choose_k uses (with COUNT_SCALE = 1)
 
 
 def _rule_k(family: str, c: float, n: int) -> int:

@@ -10,9 +10,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from cafe.domain.grouping import STOPWORDS, stem
-from cafe.domain.labels import short_text  # unchanged by phrase labels
-from cafe.domain.words import prose
+from cafe.domain.harvest.grouping import STOPWORDS, stem
+from cafe.domain.harvest.labels import short_text  # unchanged by phrase labels
+from cafe.domain.harvest.words import prose
 import itertools
 
 _SURFACE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")

@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/rotation.py [--quick]
 For a grid of cafés (12 to 300 people, tables of 4 to 6, 3 to 5 rounds, with and without
 staying hosts, four perspectives in uneven shares, five rotating themes) and for the named
 instances where a perfect schedule is known, prints repeated encounters, a lower bound on them
-(`rotation_metrics.repeat_lower_bound`, which ignores themes), for small cafés the planner's
+(`metrics.repeat_lower_bound`, which ignores themes), for small cafés the planner's
 repeats with no themes to honour (themes rank first and cost encounters in tight rooms), theme
 repeats, perspective spread, moves of people who stay put and planning time, next to the mean
 of a random shuffle (hosts and stayers kept, table sizes balanced, travellers shuffled, themes
@@ -26,10 +26,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cafe.domain.planner import (  # noqa: E402
+from cafe.domain.rotation.planner import (  # noqa: E402
     Participant, RotationRequest, TableSeating, fixed_tables, plan_rotation, table_sizes, theme_index,
 )
-from cafe.domain.rotation_metrics import (  # noqa: E402
+from cafe.domain.rotation.metrics import (  # noqa: E402
     perspective_spread, plan_metrics, repeat_lower_bound, spread_lower_bound,
 )
 

@@ -134,7 +134,7 @@ class RoundLogRow(Base):
 
 
 class HarvestCurationRow(Base):
-    """The facilitator's edits to one theme's harvest (cafe.domain.curation, as JSON); made on the
+    """The facilitator's edits to one theme's harvest (cafe.domain.harvest.curation, as JSON); made on the
     first edit. `version` rises with every edit so that a stale window's edit is refused."""
 
     __tablename__ = "harvest_curations"

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import format_percent
 from flask_babel import gettext as _
 
-from cafe.domain.voice import INSIGHTS, Share, VoiceBalance
+from cafe.domain.harvest.voice import INSIGHTS, Share, VoiceBalance
 
 ROOM, THEME, SUBTHEME = "room", "theme", "subtheme"
 

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from cafe.domain.grouping import WordVectors
+from cafe.domain.harvest.grouping import WordVectors
 
 
 @functools.cache

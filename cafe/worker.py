@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from cafe.offload import HEADER, MEMORY_ENV
 # What the jobs use, imported (and the embeddings loaded) before the worker says it is ready, so
 # that the first harvest of a café does not wait for seconds of imports.
-WARM = ("cafe.services.harvesting", "cafe.services.harvest_extras", "cafe.export", "cafe.domain.planner",
+WARM = ("cafe.services.harvesting", "cafe.services.harvest_extras", "cafe.export", "cafe.domain.rotation.planner",
         "cafe.services.exporting")
 
 

@@ -5,7 +5,7 @@ harvested like a theme. Output (with --json): {"groups": {"<group>": {"subthemes
 "members": [row, ...], "quote": row | null,
 "duplicates": [[row, ...], ...]}]}}, "crosscutting": [{"label", "groups",
 "subthemes": [{"group", "index"}]}]}, rows counted from 0 over data rows. Cross-cutting
-patterns are defined in cafe.domain.crosscut. Bad input: one line on stderr, exit status 2.
+patterns are defined in cafe.domain.harvest.crosscut. Bad input: one line on stderr, exit status 2.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from cafe.domain.crosscut import crosscutting
-from cafe.domain.grouping import WordVectors
-from cafe.domain.harvest import HarvestInsight, build_harvest
+from cafe.domain.harvest.crosscut import crosscutting
+from cafe.domain.harvest.grouping import WordVectors
+from cafe.domain.harvest.themes import HarvestInsight, build_harvest
 from cafe.wordvectors import word_vectors
 
 REQUIRED = ("text", "group")

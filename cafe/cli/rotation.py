@@ -13,8 +13,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any, Literal, overload
 
-from cafe.domain.planner import Participant, RotationError, RotationRequest, TableSeating, plan_rotation
-from cafe.domain.rotation_metrics import plan_metrics
+from cafe.domain.rotation.planner import Participant, RotationError, RotationRequest, TableSeating, plan_rotation
+from cafe.domain.rotation.metrics import plan_metrics
 
 FIELDS = {"participants", "tables", "rounds", "themes", "theme_mode", "min_size", "max_size", "seed", "seating"}
 PERSON_FIELDS = {"id", "perspective", "host", "stays"}

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from cafe.domain.voice import LIVED_EXPERIENCE, MIN_EVIDENCE, MIN_LIVED_IN_ROOM
+from cafe.domain.harvest.voice import LIVED_EXPERIENCE, MIN_EVIDENCE, MIN_LIVED_IN_ROOM
 from cafe.voicing import flag_text, percent
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
-from cafe.domain import curation
+from cafe.domain.harvest import curation
 from cafe.errors import CafeError, Conflict, Invalid, NotFound
 from cafe.models import HarvestCurationRow, InsightRow
 from cafe.services import Broadcast, harvesting, rules

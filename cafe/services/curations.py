@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cafe.domain import curation
+from cafe.domain.harvest import curation
 from cafe.models import CafeRow, HarvestCurationRow, InsightRow
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cafe import presenters, store
-from cafe.domain.feedback import FeedbackEvent, reflecting, summarise
+from cafe.domain.harvest.feedback import FeedbackEvent, reflecting, summarise
 from cafe.errors import Conflict, Invalid, NotFound
 from cafe.models import CafeRow, FeedbackRow, ParticipantRow
 from cafe.services import Broadcast, rules

@@ -5,9 +5,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cafe import offload, presenters
-from cafe.domain.crosscut import crosscutting
-from cafe.domain.harvest import HarvestInsight, build_harvest
-from cafe.domain.questions import Source, open_questions
+from cafe.domain.harvest.crosscut import crosscutting
+from cafe.domain.harvest.themes import HarvestInsight, build_harvest
+from cafe.domain.harvest.questions import Source, open_questions
 from cafe.services import harvest_view
 from cafe.services.recent import Recent
 from cafe.wordvectors import word_vectors

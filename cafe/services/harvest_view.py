@@ -1,6 +1,6 @@
 """The harvest read model: what each reader may see of people's words, decided in one place.
 
-The rule is cafe/domain/privacy.py's: a "do not quote me" insight or note counts everywhere and
+The rule is cafe/domain/harvest/privacy.py's: a "do not quote me" insight or note counts everywhere and
 its words reach only the facilitator (dashboard, studio, JSON archive) and its author; an insight
 hidden while curating is shown nowhere in the harvest. Screens (views.py), broadcasts
 (posting.py), the harvest payload (harvesting.py, harvest_extras.py) and every export but the
@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import ngettext
 
 from cafe import presenters
-from cafe.domain.privacy import Reader, is_private_label, may_read
+from cafe.domain.harvest.privacy import Reader, is_private_label, may_read
 from cafe.models import InsightRow, ParticipantRow
 from cafe.services import Broadcast
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import get_locale
 
 from cafe import offload, presenters, store
-from cafe.domain import curation
-from cafe.domain.duplicates import near_duplicates
-from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
-from cafe.domain.voice import Voice, perspective_key, voice_balance
-from cafe.domain.privacy import Reader
+from cafe.domain.harvest import curation
+from cafe.domain.harvest.duplicates import near_duplicates
+from cafe.domain.harvest.themes import HarvestInsight, ThemeHarvest, build_harvest
+from cafe.domain.harvest.voice import Voice, perspective_key, voice_balance
+from cafe.domain.harvest.privacy import Reader
 from cafe.services import curations, feedback, harvest_extras, harvest_view
 from cafe.services.recent import Recent
 from cafe.voicing import ROOM, SUBTHEME, THEME, flags_json, voice_json

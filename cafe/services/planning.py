@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from cafe import offload, presenters, store
 from cafe.domain.plan import Plan
-from cafe.domain.planner import Participant, RotationError, RotationRequest, TableSeating, plan_rotation
-from cafe.domain.rotation_metrics import plan_metrics
+from cafe.domain.rotation.planner import Participant, RotationError, RotationRequest, TableSeating, plan_rotation
+from cafe.domain.rotation.metrics import plan_metrics
 from cafe.errors import CafeError, Conflict, Invalid
 from cafe.models import CafeRow, PlanDraftRow, SeatRow
 from cafe.services import printing

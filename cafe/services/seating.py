@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from cafe import store
-from cafe.domain.rotation import balanced_sizes, emptiest_table, tables_needed, theme_stride
+from cafe.domain.rotation.tables import balanced_sizes, emptiest_table, tables_needed, theme_stride
 from cafe.errors import Conflict
 from cafe.models import CafeRow, SeatRow, TableRow
 from cafe.services import phone, planning, rules

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from cafe import live, offload, presenters, store
 from cafe.domain.plan import Plan
 from cafe.models import CafeRow, InsightRow, ParticipantRow
-from cafe.domain.privacy import Reader
+from cafe.domain.harvest.privacy import Reader
 from cafe.services import curations, feedback, harvest_view, harvesting, phone
 from cafe.services.recent import Recent
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from cafe import validation as check
-from cafe.domain.curation import MAX_K, MAX_LABEL, OPS, Op
+from cafe.domain.harvest.curation import MAX_K, MAX_LABEL, OPS, Op
 from cafe.errors import Invalid
 from cafe.services import curating, views
 from cafe.sockets.common import handler, now

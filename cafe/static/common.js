@@ -3,6 +3,10 @@
 'use strict';
 
 window.Cafe = (function () {
+  // Stage and round status names, as cafe/domain/cafe.py and timer.py define them
+  const STAGE = Object.freeze({ ROUNDS: 'rounds', HARVEST: 'harvest' });
+  const STATUS = Object.freeze({ READY: 'ready', RUNNING: 'running', PAUSED: 'paused', ENDED: 'ended' });
+
   function strings() {
     const node = document.getElementById('strings');
     return node ? JSON.parse(node.textContent) : {};
@@ -65,7 +69,7 @@ window.Cafe = (function () {
     }
     remaining() {
       if (!this.cafe) return null;
-      if (this.cafe.status === 'running') {
+      if (this.cafe.status === STATUS.RUNNING) {
         return this.cafe.remaining_s - (performance.now() - this.receivedAt) / 1000;
       }
       return this.cafe.remaining_s;
@@ -220,5 +224,5 @@ window.Cafe = (function () {
     };
   }
 
-  return { strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce, storedList, fill, summary };
+  return { STAGE, STATUS, strings, pageData, el, uuid, formatSeconds, Countdown, connect, announce, storedList, fill, summary };
 })();

@@ -7,6 +7,7 @@
   const S = Cafe.strings();
   const page = Cafe.pageData();
   const el = Cafe.el;
+  const { STAGE, STATUS } = Cafe;
   const $ = (id) => document.getElementById(id);
 
   let state = null;
@@ -102,7 +103,7 @@
     countdown.update(next.cafe);
     clearInterval(syncTimer);
     // quiet flags are worked out on the server; refresh them (and heal missed events) now and then
-    if (next.cafe.status === 'running') syncTimer = setInterval(conn.sync, 30000);
+    if (next.cafe.status === STATUS.RUNNING) syncTimer = setInterval(conn.sync, 30000);
   }
 
   function announceChange(cafe) {
@@ -113,11 +114,11 @@
     if (was.round !== now.round) warned = {};
     const n = { n: cafe.round };
     let text = null;
-    if (now.stage === 'harvest' && was.stage !== 'harvest') text = S.harvest_started;
-    else if (was.round !== now.round && now.status === 'ready') text = fmt(S.round_ready, n);
-    else if (now.status === 'running') text = fmt(was.status === 'paused' ? S.round_resumed : S.round_started, n);
-    else if (now.status === 'paused') text = fmt(S.round_paused, n);
-    else if (now.status === 'ended') text = fmt(S.round_ended, n);
+    if (now.stage === STAGE.HARVEST && was.stage !== STAGE.HARVEST) text = S.harvest_started;
+    else if (was.round !== now.round && now.status === STATUS.READY) text = fmt(S.round_ready, n);
+    else if (now.status === STATUS.RUNNING) text = fmt(was.status === STATUS.PAUSED ? S.round_resumed : S.round_started, n);
+    else if (now.status === STATUS.PAUSED) text = fmt(S.round_paused, n);
+    else if (now.status === STATUS.ENDED) text = fmt(S.round_ended, n);
     if (text) Cafe.announce(text);
   }
 
@@ -127,7 +128,7 @@
     const over = remaining < 0;
     timer.classList.toggle('overtime', over);
     timer.textContent = over ? fmt(S.overtime, { time: Cafe.formatSeconds(-remaining) }) : Cafe.formatSeconds(remaining);
-    if (cafe.status !== 'running' || cafe.stage === 'harvest') return;
+    if (cafe.status !== STATUS.RUNNING || cafe.stage === STAGE.HARVEST) return;
     if (remaining <= 120 && remaining > 0 && !warned.two && cafe.duration_s > 120) {
       warned.two = true;
       Cafe.announce(fmt(S.two_minutes, { n: cafe.round }));
@@ -139,20 +140,20 @@
   });
 
   function renderRound(cafe) {
-    const harvest = cafe.stage === 'harvest';
+    const harvest = cafe.stage === STAGE.HARVEST;
     const last = cafe.round >= cafe.rounds;
     const st = cafe.status;
     $('round-title').textContent = fmt(S.round_of, { n: cafe.round, m: cafe.rounds });
     $('round-status').textContent = harvest ? S.stage_harvest : S['status_' + st];
-    $('round-status').dataset.status = harvest ? 'harvest' : st;
+    $('round-status').dataset.status = harvest ? STAGE.HARVEST : st;
     const enabled = {
-      start_round: st === 'ready',
-      pause_round: st === 'running',
-      resume_round: st === 'paused',
-      extend_round: st === 'running' || st === 'paused',
-      end_round: st === 'running' || st === 'paused',
-      next_round: !last && st !== 'ready',
-      start_harvest: last && st !== 'ready',
+      start_round: st === STATUS.READY,
+      pause_round: st === STATUS.RUNNING,
+      resume_round: st === STATUS.PAUSED,
+      extend_round: st === STATUS.RUNNING || st === STATUS.PAUSED,
+      end_round: st === STATUS.RUNNING || st === STATUS.PAUSED,
+      next_round: !last && st !== STATUS.READY,
+      start_harvest: last && st !== STATUS.READY,
     };
     // the one step a first-time facilitator most likely wants next is the only filled button
     const primary = { ready: 'start_round', running: 'end_round', paused: 'resume_round',
@@ -182,9 +183,9 @@
     if (harvest) {
       box.replaceChildren(S.next_harvest, ' ', el('a', { href: '#exports-heading' }, S.go_exports));
     } else {
-      box.replaceChildren(cafe.status === 'ended' && last ? S.next_ended_last : S['next_' + cafe.status] || '');
+      box.replaceChildren(cafe.status === STATUS.ENDED && last ? S.next_ended_last : S['next_' + cafe.status] || '');
     }
-    box.dataset.status = harvest ? 'harvest' : cafe.status;
+    box.dataset.status = harvest ? STAGE.HARVEST : cafe.status;
   }
 
   document.querySelector('.round-buttons').addEventListener('click', (event) => {
@@ -192,7 +193,7 @@
     if (!button || !state) return;
     const action = button.dataset.action;
     const cafe = state.cafe;
-    const going = cafe.status === 'running' || cafe.status === 'paused';
+    const going = cafe.status === STATUS.RUNNING || cafe.status === STATUS.PAUSED;
     if (action === 'next_round' && going && !window.confirm(fmt(S.confirm_next, { n: cafe.round, next: cafe.round + 1 }))) return;
     if (action === 'start_harvest' && going && !window.confirm(S.confirm_harvest)) return;
     const payload = action === 'extend_round' ? { minutes: Number(button.dataset.minutes) } : {};
@@ -202,7 +203,7 @@
   function renderMoves() {
     const box = $('moves');
     const seating = state.next_seating;
-    if (!seating || state.cafe.stage === 'harvest') { box.hidden = true; return; }
+    if (!seating || state.cafe.stage === STAGE.HARVEST) { box.hidden = true; return; }
     const people = new Map(state.participants.map((p) => [p.id, p]));
     const moves = seating.filter((s) => people.has(s.participant_id) && people.get(s.participant_id).table !== s.table);
     box.hidden = false;
@@ -241,7 +242,7 @@
   function insightItem(i, moderate) {
     const author = i.author || (i.author_id ? fmt(S.anonymous_n, { id: i.author_id }) : S.anonymous);
     // one click hides it from the wall and other phones during the rounds; the same button undoes it
-    const toggle = moderate && state.cafe.stage === 'rounds' ? el('button', {
+    const toggle = moderate && state.cafe.stage === STAGE.ROUNDS ? el('button', {
       type: 'button', class: 'secondary small moderate', 'data-moderate': i.id, 'aria-pressed': i.hidden ? 'true' : 'false',
       'aria-label': fmt(i.hidden ? S.show_insight_named : S.hide_insight_named, { text: i.text.slice(0, 60) }),
       onclick: (event) => send('moderate_insight', { insight_id: i.id, hidden: !i.hidden }, event.currentTarget,
@@ -357,9 +358,9 @@
   function renderHandovers() {
     if (!state) return;
     const { cafe } = state;
-    const round = cafe.status === 'ready' && cafe.round > 1 ? cafe.round - 1 : cafe.round;
+    const round = cafe.status === STATUS.READY && cafe.round > 1 ? cafe.round - 1 : cafe.round;
     const list = $('handovers-list');
-    $('handovers-panel').hidden = cafe.stage !== 'rounds';
+    $('handovers-panel').hidden = cafe.stage !== STAGE.ROUNDS;
     if (!state.tables.length) { list.replaceChildren(el('li', { class: 'hint' }, S.handovers_none)); return; }
     const mine = handovers.filter((h) => h.round === round);
     $('handovers-count').textContent = fmt(S.handovers_round, { n: round, written: mine.length, tables: state.tables.length });

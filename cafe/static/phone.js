@@ -7,6 +7,7 @@
   const S = Cafe.strings();
   const page = Cafe.pageData();
   const el = Cafe.el;
+  const { STAGE, STATUS } = Cafe;
   const $ = (name) => document.querySelector(`[data-${name}]`);
   const fill = Cafe.fill;
   const kept = Cafe.storedList(`cafe-outbox-${page.code}`);
@@ -60,7 +61,7 @@
   let feedbackLoading = false;
   function withFeedback(next) {
     const waiting = Cafe.storedList(`cafe-feedback-outbox-${page.code}`).read().length > 0;
-    if (next.cafe.stage !== 'harvest' && !waiting) return;
+    if (next.cafe.stage !== STAGE.HARVEST && !waiting) return;
     if (feedback) { feedback.render(next); return; }
     if (feedbackLoading || !page.feedback_script) return;
     feedbackLoading = true;
@@ -182,7 +183,7 @@
     next.cafe = { ...state.cafe, ...update.cafe };
     const sameRound = next.cafe.round === state.cafe.round;
     render(place(next, sameRound));
-    if (next.cafe.stage === 'harvest' && state.harvest === null) {
+    if (next.cafe.stage === STAGE.HARVEST && state.harvest === null) {
       // the harvest is one payload for every phone: fetch it, spread over a few seconds
       setTimeout(conn.sync, Math.random() * 3000);
     }
@@ -247,7 +248,7 @@
     if (!Number.isNaN(serverNow)) clockOffset = serverNow - Date.now();
     // in the harvest only a nudge sent live (event 'nudged') is shown, never an old one from a round;
     // the server sends last_nudge only while it is news (its expires_at)
-    if (next.cafe.stage !== 'harvest' && next.cafe.last_nudge) showNudge(next.cafe.last_nudge);
+    if (next.cafe.stage !== STAGE.HARVEST && next.cafe.last_nudge) showNudge(next.cafe.last_nudge);
     countdown.update(next.cafe);
   }
 
@@ -263,12 +264,12 @@
   function renderGoNow() {
     const { cafe, next, table, me } = state;
     let text = '';
-    if (cafe.stage === 'rounds' && cafe.status === 'ended') {
+    if (cafe.stage === STAGE.ROUNDS && cafe.status === STATUS.ENDED) {
       if (!next) text = cafe.round >= cafe.rounds ? S.go_last : fill(S.go_unplanned, { round: cafe.round });
       // the words follow what the person ticked (next.stay), and name the host's duty only for a host
       else if (next.stay) text = fill(me.is_host ? S.go_stay : S.go_stay_guest, { round: cafe.round, label: next.table_label });
       else text = fill(S.go_move, { round: cafe.round, label: next.table_label, theme: next.theme });
-    } else if (cafe.stage === 'rounds' && cafe.status === 'ready' && cafe.round > 1 && table) {
+    } else if (cafe.stage === STAGE.ROUNDS && cafe.status === STATUS.READY && cafe.round > 1 && table) {
       // what the person does: a host or someone who stays keeps their seat, everyone else moves
       const before = (state.itinerary || []).find((stop) => stop.round === cafe.round - 1);
       const stayed = Boolean(before && before.table === table.number);
@@ -281,14 +282,14 @@
   function tick(remaining, cafe) {
     const timer = $('timer');
     let text = S.waiting;
-    if (cafe.stage === 'harvest') text = S.harvest_stage;
-    else if (cafe.status === 'running') text = remaining > 0 ? fill(S.time_left, { time: Cafe.formatSeconds(remaining) }) : S.times_up;
-    else if (cafe.status === 'paused') text = fill(S.paused_left, { time: Cafe.formatSeconds(Math.max(remaining, 0)) });
-    else if (cafe.status === 'ended') text = S.ended;
+    if (cafe.stage === STAGE.HARVEST) text = S.harvest_stage;
+    else if (cafe.status === STATUS.RUNNING) text = remaining > 0 ? fill(S.time_left, { time: Cafe.formatSeconds(remaining) }) : S.times_up;
+    else if (cafe.status === STATUS.PAUSED) text = fill(S.paused_left, { time: Cafe.formatSeconds(Math.max(remaining, 0)) });
+    else if (cafe.status === STATUS.ENDED) text = S.ended;
     timer.textContent = text;
     timer.dataset.status = cafe.status;
-    timer.classList.toggle('overtime', cafe.status === 'running' && remaining <= 0);
-    if (cafe.status === 'running' && lastRemaining !== null) {
+    timer.classList.toggle('overtime', cafe.status === STATUS.RUNNING && remaining <= 0);
+    if (cafe.status === STATUS.RUNNING && lastRemaining !== null) {
       if (lastRemaining > 120 && remaining <= 120 && remaining > 0) say(S.ann_two_minutes);
       if (lastRemaining > 0 && remaining <= 0) say(S.ann_times_up);
     }
@@ -301,29 +302,29 @@
     if (!previous) return;
     const said = [];
     const [was, now] = [previous.cafe, next.cafe];
-    if (now.stage === 'harvest' && was.stage !== 'harvest') said.push(S.ann_harvest);
+    if (now.stage === STAGE.HARVEST && was.stage !== STAGE.HARVEST) said.push(S.ann_harvest);
     else if (now.round !== was.round) {
       said.push(fill(S.ann_ready, { round: now.round, label: next.table ? next.table.label : '—' }));
-      if (now.status === 'running') said.push(fill(S.ann_started, { round: now.round }));
+      if (now.status === STATUS.RUNNING) said.push(fill(S.ann_started, { round: now.round }));
     } else if (now.status !== was.status) {
-      if (now.status === 'running') said.push(was.status === 'paused' ? S.ann_resumed : fill(S.ann_started, { round: now.round }));
-      else if (now.status === 'paused') said.push(S.ann_paused);
-      else if (now.status === 'ended') said.push(S.ann_ended);
+      if (now.status === STATUS.RUNNING) said.push(was.status === STATUS.PAUSED ? S.ann_resumed : fill(S.ann_started, { round: now.round }));
+      else if (now.status === STATUS.PAUSED) said.push(S.ann_paused);
+      else if (now.status === STATUS.ENDED) said.push(S.ann_ended);
     }
     if (said.length) say(said.join(' '));
   }
 
   /* The server says when a hand-over is due, but the lead time passes between syncs. */
   function handoverDue() {
-    if (!state || !state.me.is_host || state.cafe.stage !== 'rounds' || state.my_handover) return Boolean(state && state.handover_due);
+    if (!state || !state.me.is_host || state.cafe.stage !== STAGE.ROUNDS || state.my_handover) return Boolean(state && state.handover_due);
     const { cafe } = state;
     const remaining = countdown.remaining();
-    return Boolean(state.handover_due || cafe.status === 'ended'
-      || (['running', 'paused'].includes(cafe.status) && remaining !== null && remaining <= cafe.handover_lead_s));
+    return Boolean(state.handover_due || cafe.status === STATUS.ENDED
+      || ([STATUS.RUNNING, STATUS.PAUSED].includes(cafe.status) && remaining !== null && remaining <= cafe.handover_lead_s));
   }
 
   function renderHost() {
-    const host = state.me.is_host && state.cafe.stage === 'rounds';
+    const host = state.me.is_host && state.cafe.stage === STAGE.ROUNDS;
     const due = handoverDue();
     // Said once when it becomes due, not when the page opens with it already due.
     if (host && due && dueShown === false) say(S.ann_handover_due);
@@ -420,8 +421,8 @@
 
   /* One's own insight may be rewritten or taken back while its round runs (the server says the same). */
   function mayCorrect(insight) {
-    return Boolean(insight.mine && state && state.cafe.stage === 'rounds' && insight.round === state.cafe.round
-      && ['running', 'paused'].includes(state.cafe.status) && !(state.me && state.me.left));
+    return Boolean(insight.mine && state && state.cafe.stage === STAGE.ROUNDS && insight.round === state.cafe.round
+      && [STATUS.RUNNING, STATUS.PAUSED].includes(state.cafe.status) && !(state.me && state.me.left));
   }
 
   function correctButtons(insight) {
@@ -534,13 +535,13 @@
   }
 
   function inHarvest() {
-    return Boolean(state && state.cafe.stage === 'harvest');
+    return Boolean(state && state.cafe.stage === STAGE.HARVEST);
   }
 
   /* Between rounds the table is known but talk has not started: what is written now waits
      on the phone and is posted the moment the round starts. */
   function waitsForRound(item) {
-    return Boolean(state && state.cafe.stage === 'rounds' && state.cafe.status === 'ready' && item.round === state.cafe.round);
+    return Boolean(state && state.cafe.stage === STAGE.ROUNDS && state.cafe.status === STATUS.READY && item.round === state.cafe.round);
   }
 
   /* A post whose reply timed out is sent again (same id: stored once), later each time. */
@@ -622,16 +623,16 @@
 
   function renderNext() {
     const { next, cafe } = state;
-    $('next').closest('section').hidden = cafe.stage === 'harvest';
+    $('next').closest('section').hidden = cafe.stage === STAGE.HARVEST;
     // "the last round" only in the last round: before round 1 starts no later seat is planned yet
     if (!next && cafe.round >= cafe.rounds) $('next').textContent = S.next_none;
-    else if (!next) $('next').textContent = cafe.round === 1 && cafe.status === 'ready' ? S.next_after_start : S.next_unplanned;
+    else if (!next) $('next').textContent = cafe.round === 1 && cafe.status === STATUS.READY ? S.next_after_start : S.next_unplanned;
     else if (next.stay) $('next').textContent = fill(state.me.is_host ? S.next_stay : S.next_stay_guest, { label: next.table_label });
     else $('next').textContent = fill(S.next_move, { label: next.table_label, theme: next.theme });
     const left = Boolean(state.me && state.me.left);
     $('left-note').hidden = !left;
     $('left-note').textContent = left ? S.left_note : '';
-    $('leave').hidden = left || cafe.stage === 'harvest';
+    $('leave').hidden = left || cafe.stage === STAGE.HARVEST;
     $('itinerary').replaceChildren(...(state.itinerary || []).map((stop) => {
       const now = stop.round === cafe.round;
       const text = fill(S.itinerary_item, { round: stop.round, label: stop.table_label, theme: stop.theme });

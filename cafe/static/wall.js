@@ -6,6 +6,7 @@
   const S = Cafe.strings();
   const page = Cafe.pageData();
   const el = Cafe.el;
+  const { STAGE, STATUS } = Cafe;
   const $ = (id) => document.getElementById(id);
   const MAX_STREAM = 12;
   const NUDGE_SHOWN_S = 180;
@@ -47,11 +48,11 @@
     let big = Cafe.formatSeconds(Math.max(0, remaining || 0));
     let small = '';
     let state = c.status;
-    if (harvest || c.stage === 'harvest') { big = ''; state = 'harvest'; }
-    else if (c.status === 'ready') { small = S.starting_soon; big = Cafe.formatSeconds(c.duration_s || 0); }
-    else if (c.status === 'paused') small = S.paused;
-    else if (c.status === 'ended') { small = S.round_over; big = '0:00'; }
-    else if (c.status === 'running' && remaining <= 0) { big = S.times_up; state = 'overtime'; }
+    if (harvest || c.stage === STAGE.HARVEST) { big = ''; state = STAGE.HARVEST; }
+    else if (c.status === STATUS.READY) { small = S.starting_soon; big = Cafe.formatSeconds(c.duration_s || 0); }
+    else if (c.status === STATUS.PAUSED) small = S.paused;
+    else if (c.status === STATUS.ENDED) { small = S.round_over; big = '0:00'; }
+    else if (c.status === STATUS.RUNNING && remaining <= 0) { big = S.times_up; state = 'overtime'; }
     timer.textContent = big;
     timer.hidden = big === '';
     timer.classList.toggle('overtime', state === 'overtime');
@@ -71,7 +72,7 @@
   }, 8000);
   let lastLeft = null;
   function warnTime(remaining, c) {
-    if (c.status !== 'running' || harvest) { lastLeft = null; return; }
+    if (c.status !== STATUS.RUNNING || harvest) { lastLeft = null; return; }
     if (lastLeft !== null && lastLeft > 120 && remaining <= 120 && remaining > 0) Cafe.announce(S.two_minutes);
     if (lastLeft !== null && lastLeft > 0 && remaining <= 0) Cafe.announce(S.times_up);
     lastLeft = remaining;
@@ -251,8 +252,8 @@
     render();
     if (harvest && !hadHarvest && before) Cafe.announce(S.harvest_started);
     else if (before && (before.round !== cafe.round || before.status !== cafe.status)) {
-      if (cafe.status === 'running' && before.status === 'ready') Cafe.announce(fill(S.round_started, { n: cafe.round }));
-      else if (cafe.status === 'ended') Cafe.announce(cafe.round < cafe.rounds ? `${fill(S.round_ended, { n: cafe.round })} ${S.move_now}` : fill(S.round_ended, { n: cafe.round }));
+      if (cafe.status === STATUS.RUNNING && before.status === STATUS.READY) Cafe.announce(fill(S.round_started, { n: cafe.round }));
+      else if (cafe.status === STATUS.ENDED) Cafe.announce(cafe.round < cafe.rounds ? `${fill(S.round_ended, { n: cafe.round })} ${S.move_now}` : fill(S.round_ended, { n: cafe.round }));
     }
   }
 

@@ -16,8 +16,8 @@ from cafe import create_app, store
 from cafe.db import transaction
 from cafe.domain.plan import plan_from_dict, plan_to_dict
 from cafe.domain.plan_text import plan_to_toml
-from cafe.domain.planner import Participant, TableSeating
-from cafe.domain.rotation_metrics import plan_metrics
+from cafe.domain.rotation.planner import Participant, TableSeating
+from cafe.domain.rotation.metrics import plan_metrics
 from cafe.errors import Invalid
 from cafe.models import InsightRow, RoundThemeRow, SeatRow
 from cafe.plans import plan_path

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cafe.domain import curation
-from cafe.domain.curation import CurationError, Op, apply, from_harvest, from_json, reconcile, to_json
-from cafe.domain.harvest import HarvestInsight, ThemeHarvest, build_harvest
+from cafe.domain.harvest import curation
+from cafe.domain.harvest.curation import CurationError, Op, apply, from_harvest, from_json, reconcile, to_json
+from cafe.domain.harvest.themes import HarvestInsight, ThemeHarvest, build_harvest
 
 TEXTS = [
     "The bus service is too infrequent in the evenings",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cafe.domain.planner import Participant, RotationRequest, TableSeating, plan_rotation
-from cafe.domain.rotation_metrics import plan_metrics
+from cafe.domain.rotation.planner import Participant, RotationRequest, TableSeating, plan_rotation
+from cafe.domain.rotation.metrics import plan_metrics
 
 HOSTS = (Participant("h1", host=True), Participant("h2", host=True))
 TRAVELLERS = (Participant("a"), Participant("b"))

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
-from cafe.domain.voice import Voice, voice_balance
+from cafe.domain.harvest.voice import Voice, voice_balance
 from cafe.export import render_docx, render_html, render_markdown, render_pdf
 from cafe.export.report import build_report
 from cafe.voicing import ROOM, SUBTHEME, THEME, flags_json, voice_json

@@ -1,7 +1,7 @@
 """The rules of harvest feedback, without a database: the latest word of a person counts, once."""
 from __future__ import annotations
 
-from cafe.domain.feedback import FeedbackEvent, reflecting, summarise
+from cafe.domain.harvest.feedback import FeedbackEvent, reflecting, summarise
 
 
 def ev(person: int, kind: str, theme: str | None = "A", **extra) -> FeedbackEvent:

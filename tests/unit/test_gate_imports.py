@@ -1,5 +1,6 @@
-"""The import structure of the cafe package: no module imports itself round a circle, and the
-HTTP layer (cafe/web/) and the Socket.IO layer (cafe/sockets/) never import each other.
+"""The import structure of the cafe package: no module imports itself round a circle; the HTTP
+layer (cafe/web/) and the Socket.IO layer (cafe/sockets/) never import each other; the domain
+imports nothing of cafe outside it, and its rotation/ and harvest/ subpackages stay apart.
 
 Every `import` and `from ... import` counts, at module level or inside a function (a deferred
 import is still a dependency); only imports under `if TYPE_CHECKING:` are left out, as they never
@@ -133,8 +134,21 @@ def _path_in(group: list[str], graph: dict[str, set[str]]) -> str:
         trail.append(node)
 
 
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def crossings(here: str, there: str) -> list[str]:
+    """Every import from a module of package `here` into package `there`."""
+    return sorted(f"{module} imports {target}" for module, targets in GRAPH.items() if _within(module, here)
+                  for target in targets if _within(target, there))
+
+
 def test_the_graph_sees_the_package_and_imports_inside_functions():
     assert "cafe.services.views" in GRAPH and "cafe.domain.plan" in GRAPH
+    # the domain's subpackages are walked too
+    assert "cafe.domain.rotation.planner" in GRAPH["cafe.domain.rotation.metrics"]
+    assert "cafe.domain.harvest.grouping" in GRAPH["cafe.domain.harvest.themes"]
     assert "cafe.store" in GRAPH["cafe.services.views"]
     # a function-local import is an edge too
     sample = ast.parse("def f():\n    from cafe import store\nif TYPE_CHECKING:\n    import cafe.db\n")
@@ -153,7 +167,19 @@ def test_no_module_of_cafe_imports_itself_round_a_circle():
 
 @pytest.mark.parametrize(("here", "there"), [("cafe.web", "cafe.sockets"), ("cafe.sockets", "cafe.web")])
 def test_the_http_and_socket_layers_do_not_import_each_other(here, there):
-    crossing = sorted(f"{module} imports {target}" for module, targets in GRAPH.items()
-                      if module == here or module.startswith(here + ".")
-                      for target in targets if target == there or target.startswith(there + "."))
+    crossing = crossings(here, there)
+    assert not crossing, "\n".join(crossing)
+
+
+def test_the_domain_imports_nothing_of_cafe_outside_it():
+    outside = sorted(f"{module} imports {target}" for module, targets in GRAPH.items()
+                     if _within(module, "cafe.domain")
+                     for target in targets if target != "cafe" and not _within(target, "cafe.domain"))
+    assert not outside, "\n".join(outside)
+
+
+@pytest.mark.parametrize(("here", "there"), [("cafe.domain.rotation", "cafe.domain.harvest"),
+                                             ("cafe.domain.harvest", "cafe.domain.rotation")])
+def test_the_rotation_and_harvest_subpackages_do_not_import_each_other(here, there):
+    crossing = crossings(here, there)
     assert not crossing, "\n".join(crossing)

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cafe.domain import grouping, harvest, labels
-from cafe.domain.grouping import group_texts, stem
-from cafe.domain.crosscut import crosscutting
-from cafe.domain.harvest import HarvestInsight, build_harvest, label_for
+from cafe.domain.harvest import grouping, labels, themes
+from cafe.domain.harvest.grouping import group_texts, stem
+from cafe.domain.harvest.crosscut import crosscutting
+from cafe.domain.harvest.themes import HarvestInsight, build_harvest, label_for
 
 TRANSPORT = [
     "The bus service is too infrequent in the evenings",
@@ -189,7 +189,7 @@ def test_grouping_of_a_thousand_insights_is_quick():
     assert sum(map(len, groups)) == 1000
 
 
-@pytest.mark.parametrize("module", [grouping, harvest, labels])
+@pytest.mark.parametrize("module", [grouping, themes, labels])
 def test_the_harvest_core_imports_no_framework(module):
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     names = {alias.name.split(".")[0] for node in ast.walk(tree)

@@ -2,9 +2,9 @@
 and built from quotable words only."""
 from __future__ import annotations
 
-from cafe.domain.harvest import HarvestInsight, build_harvest
-from cafe.domain.labels import ThemeWords, label_for
-from cafe.domain.privacy import PRIVATE_LABEL, shown_text
+from cafe.domain.harvest.themes import HarvestInsight, build_harvest
+from cafe.domain.harvest.labels import ThemeWords, label_for
+from cafe.domain.harvest.privacy import PRIVATE_LABEL, shown_text
 
 PARKS = ["Parks need cleaning", "Parks need benches", "Lovely parks near the river"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cafe.domain.questions import Source, open_questions, question_sentences
+from cafe.domain.harvest.questions import Source, open_questions, question_sentences
 
 
 @pytest.mark.parametrize("text", [

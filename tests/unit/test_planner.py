@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cafe.domain.designs import KIRKMAN_15, grid_columns, prime_power, ring
-from cafe.domain.planner import Participant, RotationError, RotationRequest, TableSeating, plan_rotation
-from cafe.domain.rotation_metrics import plan_metrics
+from cafe.domain.rotation.designs import KIRKMAN_15, grid_columns, prime_power, ring
+from cafe.domain.rotation.planner import Participant, RotationError, RotationRequest, TableSeating, plan_rotation
+from cafe.domain.rotation.metrics import plan_metrics
 
 
 def people(count: int, hosts: int = 0, stays: tuple[int, ...] = (), perspectives: str = "") -> tuple[Participant, ...]:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cafe.domain.planner import Participant, RotationRequest, plan_rotation
-from cafe.domain.rotation_metrics import plan_metrics, repeat_lower_bound
-from cafe.domain.seeding import themed_starts
+from cafe.domain.rotation.planner import Participant, RotationRequest, plan_rotation
+from cafe.domain.rotation.metrics import plan_metrics, repeat_lower_bound
+from cafe.domain.rotation.seeding import themed_starts
 
 
 def people(count: int, hosts: int = 0, perspectives: str = "") -> tuple[Participant, ...]:

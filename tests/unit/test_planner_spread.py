@@ -6,8 +6,8 @@ import random
 import pytest
 from hypothesis import given, settings
 
-from cafe.domain.planner import Participant, RotationRequest, TableSeating, fixed_tables, plan_rotation
-from cafe.domain.rotation_metrics import perspective_figures, plan_metrics, spread_lower_bound
+from cafe.domain.rotation.planner import Participant, RotationRequest, TableSeating, fixed_tables, plan_rotation
+from cafe.domain.rotation.metrics import perspective_figures, plan_metrics, spread_lower_bound
 from test_planner import requests  # the planner tests' request strategy (pytest puts tests/unit on the path)
 
 MIX = ("lived", "lived", "lived", "lived", "lived", "lived", "lived", "practitioner", "practitioner", "practitioner",

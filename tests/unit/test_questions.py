@@ -1,7 +1,7 @@
 """Open questions: found in any script, deduplicated, ranked, never from an unquotable text."""
 from __future__ import annotations
 
-from cafe.domain.questions import Source, open_questions, question_sentences
+from cafe.domain.harvest.questions import Source, open_questions, question_sentences
 
 
 def src(text: str, *, id: str | None = "i", theme: str = "T", table: int = 1, resonance: int = 0,

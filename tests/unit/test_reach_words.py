@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from cafe.domain.words import words
+from cafe.domain.harvest.words import words
 
 
 def test_arabic_with_harakat_keeps_each_word_whole():

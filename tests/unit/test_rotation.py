@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cafe.domain.rotation import balanced_sizes, emptiest_table, tables_needed
+from cafe.domain.rotation.tables import balanced_sizes, emptiest_table, tables_needed
 
 
 def test_emptiest_table_is_the_one_with_fewest_people():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cafe.domain.perspective import PERSPECTIVES
-from cafe.domain.voice import (
+from cafe.domain.harvest.voice import (
     FLAG_BELOW, INSIGHTS, LIVED_EXPERIENCE, MIN_EVIDENCE, MIN_LIVED_IN_ROOM, NEVER_FLAGGED, RESONANCE, Voice,
     voice_balance,
 )

@@ -13,8 +13,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from cafe.domain.grouping import Vector, centroid, cosine, tokens, vectorize
-from cafe.domain.harvest import label_for
+from cafe.domain.harvest.grouping import Vector, centroid, cosine, tokens, vectorize
+from cafe.domain.harvest.themes import label_for
 
 SAME_PATTERN = 0.4
 

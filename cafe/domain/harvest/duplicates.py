@@ -5,7 +5,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from cafe.domain.words import tokens, words
+from cafe.domain.harvest.words import tokens, words
 
 # Share of their distinct content words two texts must have in common (Jaccard) to be one voice.
 SAME = 0.8

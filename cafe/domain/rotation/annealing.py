@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import random
 
-from cafe.domain.seating_search import MEET_WEIGHT, Schedule
+from cafe.domain.rotation.search import MEET_WEIGHT, Schedule
 
 
 def _try_chain(schedule: Schedule, p: int, q: int, rounds: list[int], temperature: float, rng: random.Random) -> float:

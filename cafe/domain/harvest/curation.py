@@ -10,9 +10,9 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cafe.domain.harvest import HarvestInsight, ThemeHarvest
-from cafe.domain.privacy import label_of
-from cafe.domain.words import tokens
+from cafe.domain.harvest.themes import HarvestInsight, ThemeHarvest
+from cafe.domain.harvest.privacy import label_of
+from cafe.domain.harvest.words import tokens
 
 UNSORTED = "Unsorted"
 MAX_K = 12

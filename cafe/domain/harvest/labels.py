@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cafe.domain.words import STOPWORDS, prose, stem
+from cafe.domain.harvest.words import STOPWORDS, prose, stem
 
 # Optional embeddings of texts, the same callable the grouping takes (see cafe.wordvectors).
 Embed = Callable[[Sequence[str]], Sequence[Sequence[float]]]

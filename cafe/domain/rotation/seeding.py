@@ -10,8 +10,8 @@ import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from cafe.domain.designs import grid_columns, grid_rounds, kirkman_rounds, ring, themed_grid
-from cafe.domain.seating_search import PERSPECTIVE_WEIGHT
+from cafe.domain.rotation.designs import grid_columns, grid_rounds, kirkman_rounds, ring, themed_grid
+from cafe.domain.rotation.search import PERSPECTIVE_WEIGHT
 
 Plan = list[list[int]]
 

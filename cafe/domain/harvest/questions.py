@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cafe.domain.words import prose, tokens
+from cafe.domain.harvest.words import prose, tokens
 
 # Sentence pieces: up to and including a sentence end, or to the end of the text.
 _QUESTION_END = ("?", "\uff1f", "\u061f", "\u037e")  # Latin, full-width, Arabic, Greek

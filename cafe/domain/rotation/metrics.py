@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from itertools import combinations
 
-from cafe.domain.planner import Participant, TableSeating
+from cafe.domain.rotation.planner import Participant, TableSeating
 
 
 def plan_metrics(rounds: Sequence[Sequence[TableSeating]], participants: Sequence[Participant],

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from enum import Enum
 from typing import Protocol
 
-from cafe.domain.labels import label_for
+from cafe.domain.harvest.labels import label_for
 
 # The label of a sub-theme none of whose words may be shown. It is stored as this key (labels
 # live in the facilitator's curation) and shown as "3 notes kept private", in the reader's language.

@@ -2,7 +2,7 @@
 
 Hard rules: everyone present is seated once per round, table sizes stay within the limits and
 within one of each other where the seats that cannot move allow, and hosts and people who prefer
-not to move keep their table. Within those, the search in `seating_search` pursues the goals in
+not to move keep their table. Within those, the search in `search` pursues the goals in
 order: unseen themes, new people, perspectives spread evenly, travellers on the move. Known
 perfect designs (`designs`) are tried as starting points; small rooms restart the search from
 several starts; `spreading` then evens out perspectives with moves that keep every higher goal
@@ -14,11 +14,11 @@ import random
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from cafe.domain.rotation import theme_stride
-from cafe.domain.annealing import anneal
-from cafe.domain.seating_search import MEET_WEIGHT, PERSPECTIVE_WEIGHT, Schedule
-from cafe.domain.spreading import even_out, relabel
-from cafe.domain.seeding import (
+from cafe.domain.rotation.tables import theme_stride
+from cafe.domain.rotation.annealing import anneal
+from cafe.domain.rotation.search import MEET_WEIGHT, PERSPECTIVE_WEIGHT, Schedule
+from cafe.domain.rotation.spreading import even_out, relabel
+from cafe.domain.rotation.seeding import (
     continued, designed_starts, random_start, spread_target, table_sizes, theme_aware_start, themed_starts,
 )
 

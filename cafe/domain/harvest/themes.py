@@ -5,11 +5,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cafe.domain.grouping import Vector, WordVectors, centroid, cosine, group_texts, tokens, vectorize
-from cafe.domain.duplicates import near_duplicates
-from cafe.domain.labels import FALLBACK_LABEL, ThemeWords, label_for, short_text
+from cafe.domain.harvest.grouping import Vector, WordVectors, centroid, cosine, group_texts, tokens, vectorize
+from cafe.domain.harvest.duplicates import near_duplicates
+from cafe.domain.harvest.labels import FALLBACK_LABEL, ThemeWords, label_for, short_text
 from cafe.domain.perspective import PERSPECTIVES
-from cafe.domain.privacy import PRIVATE_LABEL, quotable, shown_text
+from cafe.domain.harvest.privacy import PRIVATE_LABEL, quotable, shown_text
 
 __all__ = ["FALLBACK_LABEL", "PRIVATE_LABEL", "HarvestInsight", "Subtheme", "ThemeHarvest", "build_harvest",
            "count_perspectives", "label_for", "short_text"]

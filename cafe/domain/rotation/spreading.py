@@ -15,7 +15,7 @@ import random
 
 from collections.abc import Callable
 
-from cafe.domain.seating_search import Schedule
+from cafe.domain.rotation.search import Schedule
 
 def uneven(schedule: Schedule, counts: list[list[list[int]]] | None = None) -> list[tuple[int, int, int, int]]:
     """(round, table, perspective, how many too many (+) or too few (-)) wherever a table holds

@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import sparse
 
-from cafe.domain import clusters
-from cafe.domain.words import STOPWORDS, prose, stem, tokens, words
+from cafe.domain.harvest import clusters
+from cafe.domain.harvest.words import STOPWORDS, prose, stem, tokens, words
 
 __all__ = ["STOPWORDS", "Vector", "WordVectors", "centroid", "cosine", "group_texts", "stem",
            "tokens", "vectorize", "words"]

@@ -1,0 +1,1 @@
+"""The harvest: words, grouping, labels, quotes, privacy, curation and feedback (see README.md)."""
