@@ -11,6 +11,7 @@ from flask_babel import get_locale
 
 from cafe import compression, config, db, languages, limits, offload, sockets, static_urls, web
 from cafe.extensions import csrf, socketio
+from cafe.messages import PacketJSON, json_default
 
 
 # Scripts written right to left; the page direction must follow the chosen locale, shipped or not.
@@ -46,9 +47,23 @@ def _instance_secret(instance_path: str) -> str:
     return key
 
 
+def _say_texts_in_json(app: Flask) -> None:
+    """JSON answers say a deferred text (cafe.messages) in the request's language, like the sockets."""
+    plain = app.json.default  # type: ignore[attr-defined]
+
+    def default(value: Any) -> Any:
+        try:
+            return json_default(value)
+        except TypeError:
+            return plain(value)
+
+    app.json.default = default  # type: ignore[attr-defined]
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults from the environment, then the test config, then extensions."""
     app = Flask(__name__, instance_path=os.environ.get("CAFE_INSTANCE_PATH") or None, instance_relative_config=True)
+    _say_texts_in_json(app)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.from_environment(app.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # forms and plan files are small; refuse floods
@@ -77,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=cast(Any, app.config.get("ASYNC_MODE")),  # one of ASYNC_MODES, or None to let Flask-SocketIO choose
         message_queue=app.config.get("MESSAGE_QUEUE"),
+        json=PacketJSON,  # a deferred text left in a packet is said, never a failed emit
         max_http_buffer_size=64 * 1024,
         ping_interval=20,
         ping_timeout=20,

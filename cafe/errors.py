@@ -1,5 +1,13 @@
-"""Errors a use case can refuse with; each maps to an error reply code in docs/protocol.md."""
+"""Errors a use case can refuse with; each maps to an error reply code in docs/protocol.md.
+
+An error carries its stable `code` and its text as a deferred `Text` (cafe.messages) with the
+values in it (`params`): the core raises it without knowing the reader's language, and the edge
+says it (`reply()`, `message`) in the request's language."""
 from __future__ import annotations
+
+from typing import Any
+
+from cafe.messages import Text, translate
 
 
 class CafeError(Exception):
@@ -7,12 +15,29 @@ class CafeError(Exception):
 
     code = "invalid"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Text) -> None:
+        # a str is a sentence already said (the edge's checks translate their own): kept as it is
+        self._deferred = isinstance(message, Text)
+        self.text = message if isinstance(message, Text) else Text(message)
+        super().__init__(self.text.english())
+
+    @property
+    def message(self) -> str:
+        """The sentence in the current language (English outside any app context)."""
+        return str(translate(self.text)) if self._deferred else self.text.msgid
+
+    @property
+    def english(self) -> str:
+        """The sentence in English, its values filled (for logs and for telling refusals apart)."""
+        return self.text.english()
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The values the sentence says (a table number, a status, a name)."""
+        return dict(self.text.params)
 
     def reply(self) -> dict[str, object]:
-        """The acknowledgement payload for a socket event."""
+        """The acknowledgement payload for a socket event: the code, and the sentence in the caller's language."""
         return {"ok": False, "error": self.code, "message": self.message}
 
 
@@ -37,7 +62,7 @@ class RateLimited(CafeError):
 
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: int) -> None:
+    def __init__(self, message: str | Text, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 

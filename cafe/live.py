@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cafe import rooms
+from cafe.messages import localized
 from cafe.models import AttendanceRow, LiveStreamRow, SeatRow
 from cafe.services import Broadcast
 
@@ -141,4 +142,5 @@ def send(pushes: Iterable[Push]) -> None:
     for push in pushes:
         # one emit to many rooms: the packet is encoded once, each connection gets it once
         to: Any = list(push.to) if len(push.to) > 1 else push.to[0]
-        socketio.emit(push.event, push.payload, to=to)
+        # said here, in the changer's language: a queue may encode it in another process
+        socketio.emit(push.event, localized(push.payload), to=to)

@@ -10,7 +10,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from datetime import datetime, UTC
 
-from flask_babel import gettext as _
+from cafe.messages import _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, object_session
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from flask_babel import gettext as _
+from cafe.messages import _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

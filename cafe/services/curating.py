@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import gettext as _
+from cafe.messages import Text, _
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -24,7 +24,7 @@ def _stale() -> Conflict:
 
 def _refusal(error: curation.CurationError) -> CafeError:
     """The domain's reason as an error people can read."""
-    known: dict[str, tuple[type[CafeError], str]] = {
+    known: dict[str, tuple[type[CafeError], Text]] = {
         "unknown_subtheme": (NotFound, _("That sub-theme is not in this theme (any more).")),
         "unknown_insight": (NotFound, _("That insight is not in this theme or not in that sub-theme.")),
         "same_subtheme": (Invalid, _("Choose a different sub-theme.")),

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from flask_babel import ngettext
+from cafe.messages import ngettext
 
 from cafe import presenters
 from cafe.domain.harvest.privacy import Reader, is_private_label, may_read
@@ -73,9 +73,10 @@ def quotable_texts(rows: Iterable[InsightRow], hidden: Collection[str]) -> dict[
 
 def label(stored: str, count: int) -> str:
     """A sub-theme's label as shown: the neutral label of a group of unquotable insights is said
-    in the reader's language with its size ("3 notes kept private")."""
+    in the reader's language with its size ("3 notes kept private"); the harvest payload is kept
+    per language (harvesting.harvest), so the label is said as it is built."""
     if is_private_label(stored):
-        return ngettext("%(num)d note kept private", "%(num)d notes kept private", count)
+        return str(ngettext("%(num)d note kept private", "%(num)d notes kept private", count))
     return stored
 
 

@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import get_locale
+from cafe.messages import language
 
 from cafe import offload, presenters, store
 from cafe.domain.harvest import curation
@@ -91,7 +91,7 @@ def harvest(snap: Snapshot) -> dict[str, Any]:
     so all but the participants' feedback (cheap, and changing while people tap) is built once per
     state of what it is made of: insights and their resonance, curation, hand-overs, people and
     the language. Like the grouping cache, any process rebuilds it from the database."""
-    key = (snap.row.id, str(get_locale()),
+    key = (snap.row.id, language(),
            tuple((i.id, snap.resonance.get(i.id, 0), i.do_not_quote, i.hidden_at is not None, i.text) for i in snap.insights),
            tuple(sorted(curations.versions(snap.session, snap.row).items())),
            tuple((h.id, presenters.iso(h.written_at)) for h in store.handovers(snap.session, snap.row)),

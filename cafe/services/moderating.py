@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
+from cafe.messages import _
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 

@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any, cast
 
-from flask_babel import gettext as _
+from cafe.messages import _
 from sqlalchemy.orm import Session
 
 from cafe import offload, presenters, store
@@ -216,7 +216,7 @@ def swap(session: Session, cafe: CafeRow, version: int, round_no: int, first: in
     hosts = {pid: number for number, pid in store.hosts(session, cafe).items()}
     stayers = store.stayer_ids(session, cafe)
     for pid in (first, second):
-        who = printing.person_label(store.participant(session, cafe, pid).name, pid)
+        who = printing.person_text(store.participant(session, cafe, pid).name, pid)
         if pid in hosts:
             raise Conflict(_("%(who)s hosts table %(table)s and stays there every round.",
                              who=who, table=presenters.table_label(hosts[pid])))

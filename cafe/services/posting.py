@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
+from cafe.messages import _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 

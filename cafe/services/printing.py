@@ -3,16 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
+from cafe.messages import Text, _
 from sqlalchemy.orm import Session
 
 from cafe import presenters, store
 from cafe.models import CafeRow
 
 
-def person_label(name: str | None, participant_id: int) -> str:
-    """A name, or the label every screen gives an anonymous person."""
+def person_text(name: str | None, participant_id: int) -> str | Text:
+    """A name, or the label every screen gives an anonymous person (said in the reader's language)."""
     return name or _("Anonymous #%(id)s", id=participant_id)
+
+
+def person_label(name: str | None, participant_id: int) -> str:
+    """`person_text` said now, for the printed sheet that is rendered in this request's language."""
+    return str(person_text(name, participant_id))
 
 
 def sheet_data(session: Session, cafe: CafeRow, everyone: bool = False) -> dict[str, Any]:

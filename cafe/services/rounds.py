@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
+from cafe.messages import Text, _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ def _apply(cafe: CafeRow, change) -> None:
         raise Conflict(_("That is not possible while the round is %(status)s.", status=_status_word(cafe.status))) from None
 
 
-def _status_word(status: str) -> str:
+def _status_word(status: str) -> Text:
     return {"ready": _("not started yet"), "running": _("running"), "paused": _("paused"), "ended": _("ended")}[status]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask_babel import gettext as _
+from cafe.messages import Text, _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ def person_of(session: Session, row: CafeRow, participant_id: int) -> Person:
                   hosts=hosted)
 
 
-def _messages() -> dict[str, str]:
+def _messages() -> dict[str, Text]:
     return {
         "left_cafe": _("You have left this café."),
         "rounds_over": _("The café is in its harvest; rounds are over."),
@@ -55,7 +55,7 @@ def _messages() -> dict[str, str]:
 
 
 def as_error(refusal: Refused) -> CafeError:
-    """The reply error for a broken rule, with its sentence in the caller's language."""
+    """The reply error for a broken rule: its code, and its sentence for the edge to say."""
     message = _messages().get(refusal.reason, _("That is not possible now."))
     return Forbidden(message) if refusal.code == "forbidden" else Conflict(message)
 

@@ -13,6 +13,7 @@ from cafe import limits, live, store
 from cafe.db import reading, transaction
 from cafe.errors import CafeError, Forbidden, RateLimited
 from cafe.extensions import socketio
+from cafe.messages import localized
 from cafe.services import utcnow
 from cafe import rooms
 
@@ -68,7 +69,7 @@ def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = 
                 log.exception("socket event %s failed", event)
                 return {"ok": False, "error": "server_error", "message": "Something went wrong on the server."}
             live.send(pushes)
-            return {"ok": True, **reply}
+            return {"ok": True, **localized(reply)}
 
         socketio.on_event(event, wrapper)
         return wrapper

@@ -15,6 +15,7 @@ from cafe import validation as check
 from cafe.db import reading
 from cafe.errors import CafeError, RateLimited, UnknownCode
 from cafe.extensions import socketio
+from cafe.messages import localized
 from cafe.services import views
 from cafe import rooms
 from cafe.sockets.common import now, refusal
@@ -101,7 +102,7 @@ def on_connect(auth: Any = None) -> None:
     except BaseException:
         guard.close(rooms.sid())
         raise
-    socketio.emit("state", state, to=rooms.sid())
+    socketio.emit("state", localized(state), to=rooms.sid())
 
 
 @socketio.on("disconnect")
@@ -119,7 +120,7 @@ def on_sync(data: Any = None) -> dict[str, Any]:
     try:
         limits.limits().sync_event(session["role"], session.get("cafe_id"), rooms.sid(), limits.address())
         check.versions(check.payload(data, {"versions"}))
-        return {"ok": True, "state": _state()}
+        return {"ok": True, "state": localized(_state())}
     except RateLimited as error:
         return refusal(error)
     except CafeError as error:

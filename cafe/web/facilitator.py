@@ -11,6 +11,7 @@ from cafe.db import reading, transaction
 from cafe.domain.plan_text import plan_to_toml
 from cafe.services import exporting, harvest_view, printing, utcnow, views
 from cafe.links import facilitator_urls, join_url
+from cafe.messages import localized
 
 bp = Blueprint("facilitator", __name__, url_prefix="/f")
 
@@ -73,7 +74,7 @@ def export(host_token: str, fmt: str):
     with reading() as db:  # no write lock while a big café's harvest is computed
         cafe = store.cafe_by_host_token(db, host_token)
         snap = views.Snapshot(db, cafe, utcnow(), join_url(cafe.code))
-        data = exporting.export_data(snap)
+        data = localized(exporting.export_data(snap))  # rendered off the request: said here
     anonymise = request.args.get("anonymise") == "1"
     if anonymise:  # a report to share beyond the room: perspectives, no names
         data = harvest_view.anonymised(data)

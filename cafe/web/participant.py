@@ -57,7 +57,7 @@ def join(code: str):
                 stays = request.form.get("stays") == "yes"
                 _person, token, broadcasts = cafes.newcomer(db, cafe, name, perspective, utcnow(), stays=stays)
             except Invalid as error:
-                errors["name" if "name" in error.message else "perspective"] = error.message
+                errors["name" if "name" in error.english else "perspective"] = error.message
             else:
                 # the newcomer's table and the staff hear of them (after a start, whoever moved to fit them in)
                 pushes = live.stamp(db, broadcasts)

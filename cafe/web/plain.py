@@ -83,7 +83,7 @@ def post_insight(code: str):
                     db, cafe, me, insight_id, clean, do_not_quote, utcnow())
             pushes = live.stamp(db, broadcasts)
     except NotFound as error:
-        if "participant" not in error.message:
+        if "participant" not in error.english:
             raise
         return _page(code, error.message, 400, text, do_not_quote)
     except RateLimited as error:

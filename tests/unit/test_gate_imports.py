@@ -183,3 +183,39 @@ def test_the_domain_imports_nothing_of_cafe_outside_it():
 def test_the_rotation_and_harvest_subpackages_do_not_import_each_other(here, there):
     crossing = crossings(here, there)
     assert not crossing, "\n".join(crossing)
+
+
+def _core(module: str) -> bool:
+    """The core that says what to tell, not how: services, the store and the domain."""
+    return module.startswith(("cafe.services.", "cafe.domain.")) or module in ("cafe.services", "cafe.store", "cafe.domain")
+
+
+def _imported_names(module: str) -> set[str]:
+    """Every top-level package a module imports (`flask_babel`, `flask`, `cafe`, ...)."""
+    path = MODULES[module]
+    names: set[str] = set()
+    for node in _imports(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_gate_sees_the_core():
+    core = [m for m in MODULES if _core(m)]
+    assert "cafe.store" in core and "cafe.services.posting" in core and "cafe.domain.plan" in core
+    assert "cafe.sockets.common" not in core and "cafe.web.plain" not in core
+
+
+def test_the_core_says_its_texts_through_cafe_messages_never_flask_babel():
+    """Services, the store and the domain build deferred texts (cafe.messages); the edge (web pages,
+    sockets, exports) translates them in the reader's language, so the core runs without a request."""
+    found = sorted(f"{m} imports {name}" for m in MODULES if _core(m)
+                   for name in _imported_names(m) & {"flask_babel", "babel"})
+    assert not found, "\n".join(found)
+
+
+def test_no_service_imports_flask():
+    found = sorted(m for m in MODULES if _core(m) and "flask" in _imported_names(m))
+    assert not found, found
