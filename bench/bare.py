@@ -36,7 +36,7 @@ if __name__ == "__main__":
 import math  # noqa: E402  (after monkey-patching)
 import secrets  # noqa: E402
 import sqlite3  # noqa: E402
-from datetime import datetime, timedelta, timezone  # noqa: E402
+from datetime import datetime, timedelta, UTC  # noqa: E402
 from typing import Any  # noqa: E402
 
 from flask import Flask, redirect, request  # noqa: E402
@@ -70,7 +70,7 @@ class Cafe:
     def public(self) -> dict[str, Any]:
         return {"code": self.code, "stage": self.stage, "round": self.round, "rounds": ROUNDS, "status": self.status,
                 "duration_s": DURATION_S, "deadline": self.deadline,
-                "server_now": datetime.now(timezone.utc).isoformat()}
+                "server_now": datetime.now(UTC).isoformat()}
 
     def itinerary(self, person: int) -> list[dict[str, Any]]:
         seats = self.seats.get(person, [])
@@ -232,7 +232,7 @@ def start_round(cafe: Cafe):
         for i, person in enumerate(cafe.people):
             cafe.seats[person] = [(i + r * (i % TABLE_SIZE)) % cafe.tables + 1 for r in range(ROUNDS)]
     cafe.status = "running"
-    cafe.deadline = (datetime.now(timezone.utc) + timedelta(seconds=DURATION_S)).isoformat()
+    cafe.deadline = (datetime.now(UTC) + timedelta(seconds=DURATION_S)).isoformat()
     if first:
         _table_rooms(cafe)
         for person in cafe.people:
@@ -283,7 +283,7 @@ def post_insight(data: Any = None):
     theme = THEMES[(table - 1 + cafe.round - 1) % len(THEMES)]["name"]
     insight = {"id": data["id"], "round": cafe.round, "table": table, "theme": theme, "text": data["text"],
                "author_id": who["person"], "do_not_quote": bool(data.get("do_not_quote")),
-               "posted_at": datetime.now(timezone.utc).isoformat(), "resonance": 0}
+               "posted_at": datetime.now(UTC).isoformat(), "resonance": 0}
     assert DB is not None
     with DB:
         DB.execute("INSERT INTO insights (id, cafe, round, table_no, author, text, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

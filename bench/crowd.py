@@ -37,7 +37,6 @@ import os
 import random
 import re
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -162,7 +161,7 @@ class Client:
             self.ws.send("40" + json.dumps(auth))
             self.reader_task = asyncio.get_running_loop().create_task(self._read())
             await asyncio.wait_for(self.connected.wait(), timeout)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, Closed) as error:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, Closed) as error:
             self.refused = self.refused or repr(error)
             return False
         return self.refused is None
@@ -210,7 +209,7 @@ class Client:
         self.ws.send(f"42{self.next_id}" + json.dumps([event, data]))
         try:
             return await asyncio.wait_for(future, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.acks.pop(self.next_id, None)
             return None
 
@@ -473,7 +472,7 @@ def create_cafe(base: str) -> tuple[str, str]:
 def join(base: str, code: str, i: int) -> str | None:
     try:
         _, cookies = post_form(base, f"/j/{code}", {"name": f"P{i}", "perspective": "lived_experience" if i % 3 == 0 else ""})
-    except Exception:  # noqa: BLE001  (a failed join is counted, not fatal)
+    except Exception:  # a failed join is counted, not fatal
         return None
     match = re.search(rf"cafe_{code}=([^;]+)", cookies)
     return match.group(1) if match else None
@@ -658,7 +657,7 @@ async def run(kind: str, mode: str, n: int, generators: int, burst_rate: float, 
         server.terminate()
         try:
             server.wait(10)
-        except Exception:  # noqa: BLE001
+        except Exception:  # it would not stop in time
             server.kill()
     return figures
 
