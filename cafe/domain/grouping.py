@@ -28,7 +28,8 @@ COUNT_SCALE = 1.0
 SIF = 1e-3
 # The own count moves from ln n by EVEN_SLOPE * (evenness - EVEN_CENTRE), rounded, at most one
 # either way: evenness is that of the groups found at the ln n count and its two neighbours.
-# Least squares of (true count - ln n) on evenness over the development tables; bench/harvest.py
+# Fitted on the development tables (ArgKP): the centre is their mean evenness, so on average the
+# count stays ln n, the slope least squares of (true count - ln n) on evenness; bench/harvest.py
 # refits both on one part of the topics and scores the count on the others.
 EVEN_SLOPE = 3.5
 EVEN_CENTRE = 0.78
