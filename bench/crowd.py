@@ -472,7 +472,7 @@ def create_cafe(base: str) -> tuple[str, str]:
 def join(base: str, code: str, i: int) -> str | None:
     try:
         _, cookies = post_form(base, f"/j/{code}", {"name": f"P{i}", "perspective": "lived_experience" if i % 3 == 0 else ""})
-    except Exception:
+    except Exception:  # a failed join is counted, not fatal
         return None
     match = re.search(rf"cafe_{code}=([^;]+)", cookies)
     return match.group(1) if match else None
@@ -657,7 +657,7 @@ async def run(kind: str, mode: str, n: int, generators: int, burst_rate: float, 
         server.terminate()
         try:
             server.wait(10)
-        except Exception:
+        except Exception:  # it would not stop in time
             server.kill()
     return figures
 

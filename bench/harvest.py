@@ -7,9 +7,10 @@ Each (topic, stance) pair is one café table and kp_id its gold sub-theme. Print
 (mean over tables) with k = the true count and with the tool's own k, the mean absolute error
 of the tool's count, the same split into two halves of the topics (alphabetical; the first half
 was used while developing, the second confirms on topics not looked at), a cross-validation of
-the count rule (its scale picked on one part of the topics, scored on the rest: each half for
-the other, and leave one topic out), and the time and peak memory of consolidating 5,000
-insights (grouping, labels, quotes) in a fresh process.
+count rules (a scale picked on one part of the topics, scored on the rest: each half for the
+other, and leave one topic out) and of the tool's own rule (ln n moved by the evenness of its
+groups: slope and centre refitted the same ways; the figures that count), and the time and peak
+memory of consolidating 5,000 insights (grouping, labels, quotes) in a fresh process.
 Labels are scored against the human key points (see label_quality), for the labeller before
 phrase labels (bench/labels_before.py) and the current one, with a sample to read side by side;
 --labels-only prints just that and the timing.
@@ -42,8 +43,13 @@ REPO = Path(__file__).resolve().parents[1]
 CODE = os.environ.get("CAFE_BENCH_CODE") or str(REPO)
 sys.path.insert(0, CODE)
 
-from cafe.domain.harvest.grouping import group_texts, tokens  # noqa: E402
-from cafe.domain.harvest.themes import HarvestInsight, build_harvest, short_text  # noqa: E402
+try:
+    from cafe.domain.harvest import grouping
+    from cafe.domain.harvest.themes import HarvestInsight, build_harvest, short_text
+except ImportError:  # an earlier revision (the "before" run), when the domain was one flat folder
+    from cafe.domain import grouping  # type: ignore[no-redef]
+    from cafe.domain.harvest import HarvestInsight, build_harvest, short_text  # type: ignore[no-redef]
+group_texts, tokens = grouping.group_texts, grouping.tokens
 from labels_before import label_before  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared/data/harvest-dev/argkp_dev.csv"
@@ -226,7 +232,9 @@ FAMILIES = {
     "c * sqrt n": (math.sqrt, [x / 40 for x in range(10, 31)]),
     "constant c": (lambda n: 1.0, [float(x) for x in range(2, 8)]),
 }
-SCALE = "c * ln n"  # the rule cafe.domain.harvest.grouping.choose_k uses (with COUNT_SCALE = 1)
+SCALE = "c * ln n"  # the prior cafe.domain.harvest.grouping.choose_k starts from (with COUNT_SCALE = 1)
+OWN_RULE = "ln n, moved by evenness"  # the tool's own count (grouping.own_count), refitted per fold
+CV_SPLITS = ("fit dev half, score held-out half", "fit held-out half, score dev half", "leave one topic out")
 
 
 def _rule_k(family: str, c: float, n: int) -> int:
@@ -241,8 +249,73 @@ def _fit(family: str, train: list[tuple[int, int]]) -> float:
     return best[(len(best) - 1) // 2]
 
 
-def cross_validate(tables: dict, scores: dict, vectors, halves: dict[str, set[str]]) -> list[str]:
-    """Lines reporting count error and ARI/NMI of each count rule fitted on some topics, scored on others."""
+def _even_k(n: int, even: float, slope: float, centre: float) -> int:
+    """grouping.choose_k's count from ln n and evenness, with the given slope and centre (no apart groups)."""
+    scaled = math.log(n) * grouping.COUNT_SCALE
+    prior = max(1, math.floor(scaled + 0.5))
+    return max(1, prior - 1, min(prior + 1, math.floor(scaled + slope * (even - centre) + 0.5)))
+
+
+def _fit_even(train: list[tuple[int, int, float]]) -> tuple[float, float]:
+    """Slope and centre as grouping fits them on (n, true k, evenness): the centre is the mean evenness
+    (on average the count stays ln n), the slope least squares of true k - ln n on evenness."""
+    evens = [e for _, _, e in train]
+    centre = sum(evens) / len(evens)
+    ys = [k - math.log(n) * grouping.COUNT_SCALE for n, k, _ in train]
+    mean_y = sum(ys) / len(ys)
+    spread = sum((e - centre) ** 2 for e in evens)
+    slope = sum((e - centre) * (y - mean_y) for e, y in zip(evens, ys, strict=False)) / spread if spread else 0.0
+    return slope, centre
+
+
+def own_rule_cv(tables: dict, scores: dict, vectors, halves: dict[str, set[str]], at_k) -> tuple[list[str], dict]:
+    """The tool's own count rule with its fitted constants refitted on one part of the topics and
+    scored on the rest; a rule with nothing fitted (before evenness) is scored as it is."""
+    keys = list(tables)
+    topics = sorted({topic for topic, _ in keys})
+    parts = {CV_SPLITS[0]: (halves["dev half"], halves["held-out half"]),
+             CV_SPLITS[1]: (halves["held-out half"], halves["dev half"])}
+    parts.update({f"{CV_SPLITS[2]}: {topic}": (set(topics) - {topic}, {topic}) for topic in topics})
+    if not hasattr(grouping, "own_count"):
+        picks = {name: [(i, scores["own_k"][i]) for i, key in enumerate(keys) if key[0] in score_on]
+                 for name, (_, score_on) in parts.items()}
+        fits = dict.fromkeys(CV_SPLITS, "nothing fitted")
+        mismatch = 0
+    else:
+        found = [grouping.own_count([t for t, _ in tables[key]], vectors) for key in keys]
+        mismatch = sum(k != own for (k, _), own in zip(found, scores["own_k"], strict=False))
+        data = [(len(tables[key]), true, e if e is not None else math.nan)
+                for key, true, (_, e) in zip(keys, scores["true_k"], found, strict=False)]
+        picks, fits = {}, {}
+        for name, (fit_on, score_on) in parts.items():
+            slope, centre = _fit_even([d for key, d in zip(keys, data, strict=False) if key[0] in fit_on])
+            fits[name] = f"slope {slope:.2f}, centre {centre:.3f}"
+            picks[name] = [(i, _even_k(data[i][0], data[i][2], slope, centre))
+                           for i, key in enumerate(keys) if key[0] in score_on]
+        slope, centre = _fit_even(data)
+        fits[CV_SPLITS[2]] = f"all tables: slope {slope:.2f}, centre {centre:.3f} (tool: " \
+                             f"{grouping.EVEN_SLOPE:.2f}, {grouping.EVEN_CENTRE:.3f})"
+    picks[CV_SPLITS[2]] = [p for name, got in picks.items() if name.startswith(CV_SPLITS[2] + ":") for p in got]
+    lines = [f"\nthe tool's own count rule ({OWN_RULE if hasattr(grouping, 'own_count') else SCALE + ', c = 1'}),"
+             " constants refitted on one part and scored on the other:"]
+    if mismatch:
+        lines.append(f"  (own_count disagrees with group_texts on {mismatch} tables)")
+    lines.append(f"{'split':42}{'count err':>10}{'ARI':>7}{'NMI':>7}  fitted")
+    figures: dict[str, float] = {}
+    for name in CV_SPLITS:
+        ks = picks[name]
+        err = sum(abs(k - scores["true_k"][i]) for i, k in ks) / len(ks)
+        ari = sum(at_k(i, k)[0] for i, k in ks) / len(ks)
+        nmi = sum(at_k(i, k)[1] for i, k in ks) / len(ks)
+        lines.append(f"{name:42}{err:10.2f}{ari:7.3f}{nmi:7.3f}  {fits[name]}")
+        short = {CV_SPLITS[0]: "dev -> held-out", CV_SPLITS[1]: "held-out -> dev", CV_SPLITS[2]: "leave one topic out"}[name]
+        figures.update({f"count err CV {short}": err, f"ARI own CV {short}": ari, f"NMI own CV {short}": nmi})
+    return lines, figures
+
+
+def cross_validate(tables: dict, scores: dict, vectors, halves: dict[str, set[str]]) -> tuple[list[str], dict]:
+    """Lines reporting count error and ARI/NMI of each count rule fitted on some topics, scored on others,
+    and the headline figures of the tool's own rule so refitted."""
     keys = list(tables)
     sizes = [(len(tables[key]), t) for key, t in zip(keys, scores["true_k"], strict=False)]
     cache: dict[tuple[int, int], tuple[float, float]] = {}
@@ -274,17 +347,23 @@ def cross_validate(tables: dict, scores: dict, vectors, halves: dict[str, set[st
             ari = sum(at_k(i, k)[0] for i, k in ks) / len(ks)
             nmi = sum(at_k(i, k)[1] for i, k in ks) / len(ks)
             lines.append(f"{family:12}{name:42}{scale}{err:10.2f}{ari:7.3f}{nmi:7.3f}")
-    return lines
+    own_lines, figures = own_rule_cv(tables, scores, vectors, halves, at_k)
+    return lines + own_lines, figures
 
 
 # The revision whose algorithm "before" means, and its figures (this bench, with embeddings) for
 # checkouts without git history.
 BASELINE_REV = "0cf4e2892678d4e325c64accdb11b58002c8b06e"
 RECORDED_BASELINE = {
+    "ARI own all tables": 0.309, "NMI own all tables": 0.365, "count err all tables": 0.75,
     "ARI own dev half": 0.344, "NMI own dev half": 0.399, "count err dev half": 0.80,
     "ARI own held-out half": 0.275, "NMI own held-out half": 0.330, "count err held-out half": 0.70,
     "ARI k=true dev half": 0.360, "ARI k=true held-out half": 0.349,
-    "count err leave one topic out": 0.85,
+    "count err LOTO, c * ln n refitted": 0.85,
+    "count err CV dev -> held-out": 0.70, "ARI own CV dev -> held-out": 0.275, "NMI own CV dev -> held-out": 0.330,
+    "count err CV held-out -> dev": 0.80, "ARI own CV held-out -> dev": 0.344, "NMI own CV held-out -> dev": 0.399,
+    "count err CV leave one topic out": 0.75, "ARI own CV leave one topic out": 0.309,
+    "NMI own CV leave one topic out": 0.365,
     "label precision dev half": 0.353, "label recall dev half": 0.187,
     "label precision held-out half": 0.295, "label recall held-out half": 0.184,
     "5,000 insights, s": 3.6,
@@ -338,11 +417,11 @@ def run_against(rev: str, argv: list[str]) -> dict[str, float] | None:
 def print_before_after(before: dict[str, float], after: dict[str, float], source: str) -> None:
     """The headline figures side by side."""
     print(f"\n===== before ({source}) and after =====")
-    print(f"{'figure':36}{'before':>9}{'after':>9}")
+    print(f"{'figure':40}{'before':>9}{'after':>9}")
     for key in RECORDED_BASELINE:
         if key in after:
             old = f"{before[key]:9.3f}" if key in before else f"{'-':>9}"
-            print(f"{key:36}{old}{after[key]:9.3f}")
+            print(f"{key:40}{old}{after[key]:9.3f}")
 
 
 def measure(argv: list[str], path: Path, embeddings: bool) -> dict[str, float] | None:
@@ -365,11 +444,12 @@ def measure(argv: list[str], path: Path, embeddings: bool) -> dict[str, float] |
         per_table = (time.perf_counter() - started) / len(tables) / 2
         summary.update(grouping_figures(tables, scores, halves, per_table, embeddings, path))
         if "--no-cv" not in argv:
-            print(f"\ncross-validation of the count rule (the tool uses {SCALE} with c = 1):")
-            lines = cross_validate(tables, scores, vectors, halves)
+            print(f"\ncross-validation of the count rule (the tool starts from {SCALE} with c = 1):")
+            lines, figures = cross_validate(tables, scores, vectors, halves)
             print("\n".join(lines))
+            summary.update(figures)
             loto = next(line for line in lines if line.startswith(SCALE) and "leave one topic out" in line)
-            summary["count err leave one topic out"] = float(loto.split()[-3])
+            summary["count err LOTO, c * ln n refitted"] = float(loto.split()[-3])
     summary.update(print_label_quality(tables, path, vectors, halves))
     timed_5000(path, embeddings, summary)
     return summary

@@ -5,6 +5,7 @@ import ast
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -279,6 +280,38 @@ def test_the_own_count_grows_like_the_log_of_the_number_of_insights(n, expected)
     linked = [(0.3, 0, i) for i in range(1, n)]  # every text shares some word with another
     assert grouping.choose_k(n, linked) == expected
     assert grouping.choose_k(400, linked[:399], total=5000) == 9  # a sample speaks for the whole
+
+
+def test_the_own_count_moves_by_one_at_most_as_the_groups_come_out_even_or_not():
+    linked = [(0.3, 0, i) for i in range(1, 80)]  # ln(80) rounds to 4
+    assert grouping.choose_k(80, linked, evenness=grouping.EVEN_CENTRE) == 4
+    assert grouping.choose_k(80, linked, evenness=1.0) == 5  # even groups: more distinct ideas
+    assert grouping.choose_k(80, linked, evenness=0.5) == 3  # one group takes most: fewer
+    assert grouping.choose_k(80, linked, evenness=0.0) == 3  # never more than one fewer
+    assert grouping.evenness(np.array([0, 0, 1, 1])) == pytest.approx(1.0)
+    assert grouping.evenness(np.array([0] * 9 + [1])) < 0.7
+
+
+HOUSING = ["Rents in the town are too high for young families", "Young families cannot find rents they can afford in town",
+           "Affordable rents would keep families in the town", "High rents push young families out of town",
+           "The town needs homes with fair rents for families", "Families leave because the rents in town keep rising"]
+BUSES = ["Buses in the town stop running early in the evening", "Evening buses would help people get around town",
+         "The town bus routes miss the evening shifts", "More evening buses through the town centre",
+         "Late buses so the town is reachable in the evening", "Evening bus timetables in town are too thin"]
+PARK = ["The town park needs cleaning and new benches", "Benches in the park are broken across town",
+        "Clean the park paths and fix the town benches", "A cleaner park with benches for older people in town",
+        "Park litter and broken benches put people off the town", "The park by the town hall needs benches and bins"]
+MEALS = ["School meals in town should be free for every child", "Free school meals help every child in town learn",
+         "Every child in the town deserves a free school meal", "Town schools could serve free meals to each child",
+         "A free meal at school for every child in town", "Hungry children cannot learn: free school meals in town"]
+
+
+def test_clearly_separate_even_groups_are_all_found_though_ln_n_says_fewer():
+    # 24 texts, all about the town: ln(24) rounds to 3, but four even groups come out
+    texts = HOUSING + BUSES + PARK + MEALS
+    assert as_sets(group_texts(texts)) == {frozenset(range(s, s + 6)) for s in (0, 6, 12, 18)}
+    k, even = grouping.own_count(texts)
+    assert k == 4 and even is not None and even > 0.9
 
 
 def test_the_own_count_keeps_apart_groups_that_share_no_word():

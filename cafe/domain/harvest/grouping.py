@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -11,8 +12,8 @@ from scipy import sparse
 from cafe.domain.harvest import clusters
 from cafe.domain.harvest.words import STOPWORDS, prose, stem, tokens, words
 
-__all__ = ["STOPWORDS", "Vector", "WordVectors", "centroid", "cosine", "group_texts", "stem",
-           "tokens", "vectorize", "words"]
+__all__ = ["STOPWORDS", "Vector", "WordVectors", "centroid", "cosine", "evenness", "group_texts", "own_count",
+           "stem", "tokens", "vectorize", "words"]
 
 Vector = dict[str, float]
 # Optional embeddings: a vector for each word or text asked about (see cafe.wordvectors).
@@ -25,6 +26,13 @@ COUNT_SCALE = 1.0
 # Smooth inverse frequency (Arora et al. 2017, their default): a word's weight in a text's
 # embedding is SIF / (SIF + its share of the theme's words), so words every text uses fade.
 SIF = 1e-3
+# The own count moves from ln n by EVEN_SLOPE * (evenness - EVEN_CENTRE), rounded, at most one
+# either way: evenness is that of the groups found at the ln n count and its two neighbours.
+# Fitted on the development tables (ArgKP): the centre is their mean evenness, so on average the
+# count stays ln n, the slope least squares of (true count - ln n) on evenness; bench/harvest.py
+# refits both on one part of the topics and scores the count on the others.
+EVEN_SLOPE = 3.5
+EVEN_CENTRE = 0.78
 
 
 def vectorize(token_lists: Sequence[Sequence[str]]) -> list[Vector]:
@@ -77,18 +85,35 @@ def cut(n: int, merges: Sequence[tuple[float, int, int]], k: int) -> list[list[i
     return list(groups.values())
 
 
-def choose_k(n: int, merges: Sequence[tuple[float, int, int]], total: int | None = None) -> int:
-    """How many groups: about ln(total), more only where groups share no word at all.
+def choose_k(n: int, merges: Sequence[tuple[float, int, int]], total: int | None = None,
+             evenness: float | None = None) -> int:
+    """How many groups: about ln(total), one more or fewer as the groups come out even or not, and
+    more only where groups share no word at all.
 
-    merges form a tree over n texts, a sample of the total (all of them unless given)."""
+    merges form a tree over n texts, a sample of the total (all of them unless given); evenness is
+    that of the groups found about that count (see `evenness`), unknown unless given."""
     # Themes grow slowly with the number of insights: new ideas appear like new tables in a
     # Chinese-restaurant process (about ln n of them), the one-off remarks joining a neighbour.
-    # Structure criteria (eigengap, clear tree cuts, agreement between views) gave no count signal
-    # in short opinions that held on unseen topics; bench/harvest.py cross-validates the scale.
-    prior = max(1, math.floor(math.log(max(total or n, 1)) * COUNT_SCALE + 0.5))
+    # Structure criteria (silhouette, gap statistic, eigengap, clear tree cuts, stability under
+    # resampling, agreement between views) gave no count signal in short opinions that held on
+    # unseen topics; bench/harvest.py cross-validates the scale.
+    scaled = math.log(max(total or n, 1)) * COUNT_SCALE
+    prior = max(1, math.floor(scaled + 0.5))
+    if evenness is not None:
+        # the one signal that held in cross-validation: where the groups about ln n come out even
+        # the table holds more distinct ideas, where one group takes most of it fewer
+        shifted = math.floor(scaled + EVEN_SLOPE * (evenness - EVEN_CENTRE) + 0.5)
+        prior = max(1, prior - 1, min(prior + 1, shifted))
     # Groups sharing no word at all with each other are kept apart whatever the prior says.
     apart = sum(1 for g in cut(n, [m for m in merges if m[0] > 0.0], 1) if len(g) >= 2)
     return max(1, min(n, math.ceil(math.sqrt(n)) + 1, max(prior, apart)))
+
+
+def evenness(labels: np.ndarray) -> float:
+    """How evenly texts spread over the groups: exp(entropy of group shares) / groups, in (0, 1]."""
+    sizes = np.bincount(labels)
+    shares = sizes[sizes > 0] / len(labels)
+    return float(math.exp(-(shares * np.log(shares)).sum()) / len(shares))
 
 
 def _agreement(n: int, partitions: Sequence[Sequence[Sequence[int]]]) -> np.ndarray:
@@ -102,6 +127,17 @@ def _agreement(n: int, partitions: Sequence[Sequence[Sequence[int]]]) -> np.ndar
     return together / len(partitions)
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What grouping reads whatever the count: a spread sample, its trees, the texts as vectors."""
+
+    n: int
+    sample: np.ndarray
+    trees: list[list[tuple[float, int, int]]]
+    texts: clusters.Texts
+    mixed: clusters.Texts
+
+
 def group_texts(texts: Sequence[str], k: int | None = None,
                 word_vectors: WordVectors | None = None) -> list[list[int]]:
     """Clusters of indices into texts, every index once; exactly min(k, n) clusters when k is given.
@@ -113,6 +149,49 @@ def group_texts(texts: Sequence[str], k: int | None = None,
     k = None if k is None else max(1, min(k, n))
     if n == 1 or k == 1:
         return [list(range(n))]
+    prep = _prepare(texts, k, word_vectors)
+    if k is None:
+        k, labels, _ = _own_count(prep)
+        if k == 1:
+            return [list(range(n))]
+    else:
+        labels = _partition(prep, k)
+    groups = [np.flatnonzero(labels == g).tolist() for g in range(k)]
+    return sorted((g for g in groups if g), key=lambda g: (-len(g), g[0]))
+
+
+def own_count(texts: Sequence[str], word_vectors: WordVectors | None = None) -> tuple[int, float | None]:
+    """The count group_texts chooses for texts, and the evenness it read (None: not read)."""
+    if len(texts) < 2:
+        return len(texts), None
+    k, _, even = _own_count(_prepare(texts, None, word_vectors))
+    return k, even
+
+
+def _own_count(prep: _Prepared) -> tuple[int, np.ndarray, float | None]:
+    """The count chosen, its groups' labels and the evenness read: ln n, moved by the evenness of
+    the groups about it."""
+    m = len(prep.sample)
+    base = choose_k(m, prep.trees[0], prep.n)
+    if base == 1:
+        return 1, np.zeros(prep.n, dtype=int), None
+    found = _evenness_about(prep, base)
+    even = float(np.mean([evenness(labels) for labels in found.values()])) if found else None
+    k = choose_k(m, prep.trees[0], prep.n, even)
+    same = k in found and len(prep.sample) == prep.n
+    return k, found[k] if same else _partition(prep, k), even
+
+
+def _evenness_about(prep: _Prepared, base: int) -> dict[int, np.ndarray]:
+    """The groups at base and its two neighbours (two groups or more, at most the sample's size);
+    of every text, or of the sample alone when it is one (its evenness speaks for the whole)."""
+    alone = len(prep.sample) < prep.n
+    return {c: _partition(prep, c, alone) for c in (base - 1, base, base + 1) if 2 <= c <= len(prep.sample)}
+
+
+def _prepare(texts: Sequence[str], k: int | None, word_vectors: WordVectors | None) -> _Prepared:
+    """Views, sample and trees of texts (two or more), and the vectors k-means refines on."""
+    n = len(texts)
     stems = [tokens(t) for t in texts]
     # Three views of the same words; cut stems catch families the light stemmer misses.
     views = [clusters.sparse_rows(vectorize(stems))] + [
@@ -125,31 +204,34 @@ def group_texts(texts: Sequence[str], k: int | None = None,
         core = np.arange(n)
     cap = max(SAMPLE_CAP, k or 0)
     sample = core if len(core) <= cap else core[np.arange(cap) * len(core) // cap]
-    m = len(sample)
     sims = [(view[sample] @ view[sample].T).toarray() for view in views]
     if embedded is not None:
         sims.append(embedded[sample] @ embedded[sample].T)
     trees = [clusters.tree(sim) for sim in sims]
-    if k is None:
-        k = choose_k(m, trees[0], n)
-        if k == 1:
-            return [list(range(n))]
+    # k-means works on words and embedding together, each text blended with its nearest
+    # neighbours (about sqrt(n), a scale-free choice) for context.
+    texts_vec = clusters.Texts(views[0], embedded)
+    return _Prepared(n, sample, trees, texts_vec, clusters.neighbour_mix(texts_vec, math.ceil(math.sqrt(n))))
+
+
+def _partition(prep: _Prepared, k: int, sample_only: bool = False) -> np.ndarray:
+    """Group labels 0..k-1 of every text (or of the sample's): consensus of the trees on the sample,
+    then k-means."""
+    m, sample = len(prep.sample), prep.sample
     # Consensus over views and nearby cuts steadies the noisy similarities of short texts.
-    agreement = _agreement(m, [cut(m, t, min(m, k + extra)) for t in trees for extra in (0, 1, 2)])
-    labels = np.full(n, -1)
+    agreement = _agreement(m, [cut(m, t, min(m, k + extra)) for t in prep.trees for extra in (0, 1, 2)])
+    labels = np.full(prep.n, -1)
     for g, members in enumerate(cut(m, clusters.tree(agreement), k)):
         labels[sample[members]] = g
-    # Then every text, sample or not, settles by k-means on words and embedding together, each
-    # text blended with its nearest neighbours (about sqrt(n), a scale-free choice) for context.
-    texts_vec = clusters.Texts(views[0], embedded)
+    if sample_only:
+        rows = sparse.csr_matrix((np.ones(m), (np.arange(m), sample)), shape=(m, prep.n))
+        return clusters.kmeans(prep.mixed.mixed(rows), labels[sample], k)
+    # Then every text, sample or not, settles by k-means.
     rest = np.flatnonzero(labels < 0)
     if len(rest):
-        scores = texts_vec.dot(rest, texts_vec.sums(labels, k))
+        scores = prep.texts.dot(rest, prep.texts.sums(labels, k))
         labels[rest] = scores.argmax(axis=1)
-    mixed = clusters.neighbour_mix(texts_vec, math.ceil(math.sqrt(n)))
-    labels = clusters.kmeans(mixed, labels, k)
-    groups = [np.flatnonzero(labels == g).tolist() for g in range(k)]
-    return sorted((g for g in groups if g), key=lambda g: (-len(g), g[0]))
+    return clusters.kmeans(prep.mixed, labels, k)
 
 
 def _embed(texts: Sequence[str], word_vectors: WordVectors | None) -> np.ndarray | None:
