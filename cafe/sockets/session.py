@@ -16,7 +16,7 @@ from cafe.db import reading
 from cafe.errors import CafeError, RateLimited, UnknownCode
 from cafe.extensions import socketio
 from cafe.messages import localized
-from cafe.services import views
+from cafe.services import rules, views
 from cafe import rooms
 from cafe.sockets.common import now, refusal
 from cafe.links import facilitator_urls, join_url
@@ -121,6 +121,27 @@ def on_sync(data: Any = None) -> dict[str, Any]:
         limits.limits().sync_event(session["role"], session.get("cafe_id"), rooms.sid(), limits.address())
         check.versions(check.payload(data, {"versions"}))
         return {"ok": True, "state": localized(_state())}
+    except RateLimited as error:
+        return refusal(error)
+    except CafeError as error:
+        return error.reply()
+
+
+@socketio.on("harvest")
+def on_harvest(data: Any = None) -> dict[str, Any]:
+    """A phone asks for the café's harvest alone (when it starts, and after each edit of it): one
+    payload shared by every phone of the café in one language, so a room of phones asking at once
+    costs a look-up each, not a state each."""
+    if session.get("role") != "participant":
+        return {"ok": False, "error": "forbidden", "message": _("Only a participant may send harvest.")}
+    try:
+        limits.limits().sync_event(session["role"], session.get("cafe_id"), rooms.sid(), limits.address())
+        check.payload(data, set())
+        with reading() as db:
+            cafe = store.cafe_by_code(db, session["code"])
+            harvest = (views.phone_harvest(db, cafe, now(), join_url(cafe.code), languages.current())
+                       if rules.cafe_of(cafe).in_harvest else None)
+        return {"ok": True, "harvest": localized(harvest)}
     except RateLimited as error:
         return refusal(error)
     except CafeError as error:

@@ -44,6 +44,7 @@
     insight_resonated: (r) => { const i = insights.get(r.insight_id); if (i) { i.resonance = r.resonance; renderInsights(); } },
     handover_submitted: onHandover,
     cafe_updated: onCafeUpdated,
+    cafe_changed: (c) => (c.reason === 'harvest_changed' ? fetchHarvest() : conn.sync()),
     table_updated: onTableUpdated,
     itinerary_changed: onItinerary,
     nudged: (nudge) => showNudge(nudge),
@@ -183,10 +184,15 @@
     next.cafe = { ...state.cafe, ...update.cafe };
     const sameRound = next.cafe.round === state.cafe.round;
     render(place(next, sameRound));
-    if (next.cafe.stage === STAGE.HARVEST && state.harvest === null) {
-      // the harvest is one payload for every phone: fetch it, spread over a few seconds
-      setTimeout(conn.sync, Math.random() * 3000);
-    }
+    if (next.cafe.stage === STAGE.HARVEST && state.harvest === null) fetchHarvest();
+  }
+
+  /* The harvest is one payload for every phone: asked for alone (not a whole state), spread over
+     a few seconds, when it starts and after each edit of it. */
+  function fetchHarvest(wait) {
+    setTimeout(() => conn.send('harvest', {}, (reply) => {
+      if (reply.ok) { if (state) render({ ...current(), harvest: reply.harvest }); } else fetchHarvest(reply.retry_after * 1000 || 5000);
+    }), wait || Math.random() * 3000);
   }
 
   function onTableUpdated(update) {

@@ -158,3 +158,20 @@ def test_a_correction_tells_the_insights_table_and_the_staff_only(room):
         reasons = [c["reason"] for c in pushed(phone, "cafe_changed")]  # the one event a correction sends
         assert reasons == (["insight_edited"] if phone.table == author.table else [])
     assert [c["reason"] for c in pushed(facilitator, "cafe_changed")] == ["insight_edited"]
+
+
+def test_a_phone_asks_for_the_harvest_alone_the_same_as_in_its_state(room):
+    facilitator, phones = room
+    assert phones[0].emit("harvest") == {"ok": True, "harvest": None}  # not yet
+    for i, phone in enumerate(phones[:4]):
+        assert phone.emit("post_insight", {"id": new_id(), "text": f"Pay carers for their time, point {i}"})["ok"]
+    facilitator.play_on_to_harvest()
+    started = [u for u in pushed(phones[0], "cafe_updated") if u["reason"] == "harvest_started"]
+    assert started and started[0]["cafe"]["stage"] == "harvest"
+    reply = phones[0].emit("harvest")
+    assert reply["ok"] and reply["harvest"]["themes"], reply
+    assert reply["harvest"] == phones[0].state()["harvest"]
+    assert phones[1].emit("harvest")["harvest"] == reply["harvest"]  # one payload for every phone
+    assert phones[0].emit("harvest", {"x": 1})["error"] == "invalid"
+    assert phones[0].emit("harvest", "all")["error"] == "invalid"
+    assert facilitator.emit("harvest")["error"] == "forbidden"
