@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from cafe import rooms
@@ -107,22 +107,35 @@ def stamp(session: Session, broadcasts: Iterable[Broadcast]) -> list[Push]:
     return pushes
 
 
+def _upsert(rows: int) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE ... RETURNING for `rows` streams, the same text on SQLite
+    and PostgreSQL; built once per row count (a post bumps three streams: it must cost little)."""
+    statement = _UPSERTS.get(rows)
+    if statement is None:
+        values = ", ".join(f"(:c{i}, :s{i}, :n{i})" for i in range(rows))
+        statement = _UPSERTS[rows] = text(
+            f"INSERT INTO {LiveStreamRow.__tablename__} (cafe_id, stream, version) VALUES {values} "
+            "ON CONFLICT (cafe_id, stream) DO UPDATE SET version = "
+            f"{LiveStreamRow.__tablename__}.version + excluded.version RETURNING cafe_id, stream, version")
+    return statement
+
+
+_UPSERTS: dict[int, Any] = {}
+
+
 def _bump(session: Session, counts: Counter[tuple[int, str]]) -> dict[tuple[int, str], int]:
     """Raise each stream's number by its count; returns the numbers after."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     result: dict[tuple[int, str], int] = {}
     # in one order everywhere: two PostgreSQL transactions lock shared streams without deadlocking
     items = sorted(counts.items())
+    connection = session.connection()
     for start in range(0, len(items), CHUNK):
-        rows = [{"cafe_id": cafe_id, "stream": stream, "version": n} for (cafe_id, stream), n in items[start:start + CHUNK]]
-        insert: Any = dialect.insert(LiveStreamRow).values(rows)  # both dialects' Insert have on_conflict_do_update
-        statement: Any = insert.on_conflict_do_update(
-            index_elements=["cafe_id", "stream"], set_={"version": LiveStreamRow.version + insert.excluded.version},
-        ).returning(LiveStreamRow.cafe_id, LiveStreamRow.stream, LiveStreamRow.version)
-        for row in session.execute(statement):
-            result[(row.cafe_id, row.stream)] = row.version
+        chunk = items[start:start + CHUNK]
+        params: dict[str, Any] = {}
+        for i, ((cafe_id, stream), n) in enumerate(chunk):
+            params.update({f"c{i}": cafe_id, f"s{i}": stream, f"n{i}": n})
+        for row in connection.execute(_upsert(len(chunk)), params):
+            result[(int(row[0]), str(row[1]))] = int(row[2])
     return result
 
 

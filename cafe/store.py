@@ -14,7 +14,7 @@ from cafe.messages import _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, object_session
 
-from cafe.domain.plan import Plan, plan_from_dict
+from cafe.domain.plan import Plan, Theme, plan_from_dict
 from cafe.domain.timer import RoundClock, RoundStatus
 from cafe.errors import NotFound, UnknownCode
 from cafe.models import (
@@ -134,6 +134,26 @@ def plan_of(cafe: CafeRow) -> Plan:
     plan = replace(_parsed(cafe), theme_stride=cafe.theme_stride or 1).with_table_themes(round_themes(session, cafe))
     kept[cafe.id] = (stamp, plan)
     return plan
+
+
+def plan_rules(cafe: CafeRow) -> Plan:
+    """The café's plan without the table themes its seating plan chose: its rounds, durations and
+    themes, read with no query (a post and the café's rules need no more)."""
+    return replace(_parsed(cafe), theme_stride=cafe.theme_stride or 1)
+
+
+def theme_at(session: Session, cafe: CafeRow, table: int, round_no: int) -> Theme:
+    """The theme at one table in one round: one indexed row, not the café's whole seating plan
+    (a post at a café of 200 tables asks for its own table's theme only)."""
+    kept = session.info.get(_THEMES_CACHE, {}).get(cafe.id)
+    if kept is not None:
+        name = kept.get((table, round_no))
+    else:
+        name = session.scalar(select(RoundThemeRow.theme).where(
+            RoundThemeRow.cafe_id == cafe.id, RoundThemeRow.table_number == table, RoundThemeRow.round == round_no))
+    plan = plan_rules(cafe)
+    chosen = next((theme for theme in plan.themes if theme.name == name), None) if name is not None else None
+    return chosen or plan.theme_for(table, round_no)  # a name the plan lost keeps the rotation, as plan_of does
 
 
 # Many use cases ask for the plan several times in one transaction; the table themes are read

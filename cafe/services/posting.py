@@ -59,10 +59,9 @@ def _file(
     session: Session, cafe: CafeRow, person: ParticipantRow, insight_id: str, text: str, do_not_quote: bool,
     now: datetime, round_no: int, table: int, scribe: str | None,
 ) -> tuple[InsightRow, bool, list[Broadcast]]:
-    plan = store.plan_of(cafe)
     insight = InsightRow(
         id=insight_id, cafe_id=cafe.id, participant_id=person.id, round=round_no, table_number=table,
-        theme=plan.theme_for(table, round_no).name, text=text, do_not_quote=do_not_quote, posted_at=now, scribe=scribe,
+        theme=store.theme_at(session, cafe, table, round_no).name, text=text, do_not_quote=do_not_quote, posted_at=now, scribe=scribe,
     )
     try:
         with session.begin_nested():

@@ -16,7 +16,7 @@ from cafe.models import AttendanceRow, CafeRow, SeatRow, TableRow
 
 def cafe_of(row: CafeRow) -> Cafe:
     """The rules' view of a stored café."""
-    return Cafe.of(row.stage, row.round, store.plan_of(row).rounds, row.status)
+    return Cafe.of(row.stage, row.round, store.plan_rules(row).rounds, row.status)
 
 
 def person_of(session: Session, row: CafeRow, participant_id: int) -> Person:
