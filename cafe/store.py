@@ -74,6 +74,16 @@ def cafe_by_code(session: Session, code: str) -> CafeRow:
     return cafe
 
 
+def lock(session: Session, cafe: CafeRow) -> None:
+    """Hold the café's row until this write transaction ends and read it afresh: changes to who
+    sits where and to the café's rounds are then made one at a time, however many processes share
+    the database (two joins on two processes would both add table 7). SQLite needs nothing: every
+    write transaction already begins by taking its one write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(CafeRow).where(CafeRow.id == cafe.id).with_for_update()
+                        .execution_options(populate_existing=True))
+
+
 def cafe_by_host_token(session: Session, token: str) -> CafeRow:
     cafe = session.scalar(select(CafeRow).where(CafeRow.host_token_hash == token_hash(token)))
     if cafe is None:

@@ -84,6 +84,7 @@ def newcomer(session: Session, cafe: CafeRow, name: str, perspective: str, now: 
     """`join`, and what it changes for others: before the café starts, the newcomer's table (its
     people see them arrive) and the staff's screens; once it has started, a newcomer may also move a
     traveller in a later round to fit in, so every itinerary and table it changed is pushed."""
+    store.lock(session, cafe)  # people joining at once through several processes are seated one by one
     if not seating.has_started(cafe):
         person, token = join(session, cafe, name, perspective, now, stays=stays, phone=phone_)
         number = store.seat_of(session, cafe, person.id, cafe.round)

@@ -28,7 +28,7 @@ def refusal(error: RateLimited) -> dict[str, Any]:
     return error.reply()
 
 
-def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = None) -> Callable:
+def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = None, serial: bool | None = None) -> Callable:
     """Register a socket event for one role; the wrapped function gets (db_session, cafe, data)
     plus the participant for participants, and returns (reply dict, broadcasts). For several roles
     it gets (db_session, cafe, participant or None, data).
@@ -36,8 +36,13 @@ def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = 
     `prepare(db_session, cafe, data)`, for events whose change needs seconds of computing (a
     theme regrouped, a re-plan), runs first in a read transaction: it computes what the change
     will need (off the event loop, cached), so that the write transaction after it, which must
-    not wait for anything while it holds SQLite's write lock, finds it ready."""
+    not wait for anything while it holds SQLite's write lock, finds it ready.
+
+    `serial` (by default: for every role but participants) holds the café's row for the transaction
+    (store.lock), so that changes to rounds and seating never interleave across processes; a
+    participant's post, resonance or hand-over touches only its own rows and need not wait."""
     roles = role if isinstance(role, tuple) else (role,)
+    serial = "participant" not in roles if serial is None else serial
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -54,6 +59,8 @@ def handler(role: str | tuple[str, ...], event: str, prepare: Callable | None = 
                         prepare(db, store.cafe_by_code(db, session["code"]), data)
                 with transaction() as db:
                     cafe = store.cafe_by_code(db, session["code"])
+                    if serial:
+                        store.lock(db, cafe)
                     args = [db, cafe]
                     if role == "participant":
                         args.append(store.participant(db, cafe, session["participant_id"]))

@@ -103,7 +103,7 @@ def harvest_feedback(db, cafe, me, data: Any):
     return feedback.give(db, cafe, me, feedback_id, "missing", theme, text, check.flag(data, "do_not_quote"), now())
 
 
-@handler("participant", "leave_cafe")
+@handler("participant", "leave_cafe", serial=True)
 def leave_cafe(db, cafe, me, data: Any):
     """A phone says its person is leaving; every screen gets cafe_changed."""
     check.payload(data, set())

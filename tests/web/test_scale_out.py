@@ -341,6 +341,42 @@ def test_the_seating_plan_curation_and_feedback_span_two_processes(tmp_path, pos
     assert_no_tracebacks(a, b)
 
 
+def test_people_joining_at_once_through_two_processes_are_each_seated_once(tmp_path, postgres, redis_service, stack):
+    """A hall scanning the QR at once, its joins spread over two processes: every join succeeds and
+    the tables fill in turn (each join holds the café's row), instead of two joins both adding the
+    same new table and one of them failing."""
+    _env, a, b = two_servers(tmp_path, postgres.create_database("joins_at_once"), redis_service, stack)
+    host_token = start_cafe(a, ICIC)
+    code = facilitator(a, host_token, stack).got("state")[0]["cafe"]["code"]
+    people = 24
+    go = threading.Barrier(8)
+    failures: list[str] = []
+
+    def joins(worker: int) -> None:
+        go.wait()
+        for i in range(worker, people, 8):
+            try:
+                Phone(a if i % 2 else b, code, f"Person {i}")
+            except AssertionError as error:  # not a 303: the join failed
+                failures.append(str(error)[:300])
+
+    threads = [threading.Thread(target=joins, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    exported = export_json(a, host_token)
+    assert len(exported["participants"]) == people
+    first = [seat for seat in exported["seats"] if seat["round"] == 1]
+    assert sorted(seat["participant_id"] for seat in first) == sorted(p["id"] for p in exported["participants"])
+    sizes = defaultdict(int)
+    for seat in first:
+        sizes[seat["table"]] += 1
+    assert len(exported["tables"]) == len(sizes) == 5 and max(sizes.values()) <= 5, sizes  # 24 people, tables of 5
+    assert_no_tracebacks(a, b)
+
+
 def test_a_restarted_server_carries_on_the_running_round(tmp_path, stack):
     env = {"CAFE_DATABASE_URL": f"sqlite:///{tmp_path / 'cafe.sqlite3'}"}
     first = CafeServer(tmp_path, env, name="first")
