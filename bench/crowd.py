@@ -1,4 +1,4 @@
-"""A crowd of phones on one server process: join storm, round changes, a post burst, the harvest.
+"""A crowd of phones on one server process (or several): join storm, round changes, a post burst, the harvest.
 
 Starts a real `cafe serve` (or bench/bare.py, the baseline: `--server bare`) on a free port of
 127.0.0.1 with a fresh SQLite file, creates the ICIC café through the real forms, and plays N
@@ -7,7 +7,11 @@ Socket.IO v5 frames over a plain websocket on asyncio streams (`transport=websoc
 away; `40` with the auth, `2` answered with `3`, `42[...]` events, `43<id>[...]` acks). Every
 client follows the protocol's catch-up rule (drop what it has, `sync` once on a gap). Phones are
 spread over generator processes (`--generators`, default one per 2,000 phones), whose figures are
-aggregated; the dashboard, the wall and a second café run in the main process.
+aggregated; the dashboard, the wall and a second café run in the main process. With
+`--processes 2` (up to 4) that many `cafe serve` processes share a throwaway PostgreSQL cluster
+and a Redis queue, started as the scale-out tests start them; joins and phones are spread over
+them in turn, the dashboard is on the first and the wall on the last, so every figure crosses
+processes. Server CPU and memory are summed over the processes; bare stays one process.
 
 Scenarios, each timed (every wait is bounded; a figure not reached prints "not within N s"):
 - join storm: N phones join over HTTP (the join form with its CSRF token, 16 at a time) and
@@ -24,7 +28,7 @@ The shipped per-phone post limit and the per-address caps are raised for the run
 comes from 127.0.0.1), see `SERVER_ENV`.
 
     .venv/bin/python bench/crowd.py [--phones 300] [--server cafe|bare] [--async-mode eventlet|gevent]
-                                    [--compare] [--json FILE]
+                                    [--processes 1|2] [--compare] [--json FILE]
 """
 from __future__ import annotations
 
@@ -385,12 +389,14 @@ async def post_schedule(phones: list[Phone], schedule: list[tuple[int, float]], 
     return results
 
 
-async def connect_all(phones: list[Phone], port: int, code: str, limit: int = 200) -> list[float | None]:
+async def connect_all(phones: list[Phone], ports: list[int], code: str, limit: int = 200) -> list[float | None]:
+    """Phone i connects to ports[i % len(ports)]: with several server processes the room is spread over them."""
     gate = asyncio.Semaphore(limit)
 
     async def one(phone: Phone) -> float | None:
         async with gate:
-            ok = await phone.connect(port, {"role": "participant", "code": code, "participant_token": phone.token})
+            auth = {"role": "participant", "code": code, "participant_token": phone.token}
+            ok = await phone.connect(ports[phone.index % len(ports)], auth)
             return time.monotonic() if ok else None
 
     return list(await asyncio.gather(*(one(p) for p in phones)))
@@ -403,7 +409,7 @@ async def wait_known(phones: list[Phone], round_no: int, timeout: float) -> list
     return [p.known.get(round_no) for p in phones]
 
 
-async def worker_loop(conn: Any, port: int, code: str, tokens: list[tuple[int, str]]) -> None:
+async def worker_loop(conn: Any, ports: list[int], code: str, tokens: list[tuple[int, str]]) -> None:
     loop = asyncio.get_running_loop()
     stats: dict[str, int] = {}
     phones = [Phone(stats, i, t) for i, t in tokens]
@@ -411,7 +417,7 @@ async def worker_loop(conn: Any, port: int, code: str, tokens: list[tuple[int, s
     while True:
         command, arg = await loop.run_in_executor(None, conn.recv)
         if command == "connect":
-            reply: Any = await connect_all(phones, port, code)
+            reply: Any = await connect_all(phones, ports, code)
         elif command == "known":
             reply = await wait_known(phones, arg[0], arg[1])
         elif command == "post":
@@ -429,21 +435,21 @@ async def worker_loop(conn: Any, port: int, code: str, tokens: list[tuple[int, s
         conn.send(reply)
 
 
-def worker_main(conn: Any, port: int, code: str, tokens: list[tuple[int, str]]) -> None:
+def worker_main(conn: Any, ports: list[int], code: str, tokens: list[tuple[int, str]]) -> None:
     raise_nofile()
-    asyncio.run(worker_loop(conn, port, code, tokens))
+    asyncio.run(worker_loop(conn, ports, code, tokens))
 
 
 class Generators:
     """Phones spread over processes; `ask` sends one command to each and gathers the replies."""
 
-    def __init__(self, count: int, port: int, code: str, tokens: list[str]) -> None:
+    def __init__(self, count: int, ports: list[int], code: str, tokens: list[str]) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.pipes, self.procs = [], []
         for g in range(count):
             mine = [(i, t) for i, t in enumerate(tokens) if i % count == g]
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=worker_main, args=(child, port, code, mine), daemon=True)
+            proc = ctx.Process(target=worker_main, args=(child, ports, code, mine), daemon=True)
             proc.start()
             self.pipes.append(parent)
             self.procs.append(proc)
@@ -486,10 +492,12 @@ def join(base: str, code: str, i: int) -> str | None:
     return match.group(1) if match else None
 
 
-async def joins(base: str, code: str, first: int, count: int) -> list[str | None]:
+async def joins(bases: list[str], code: str, first: int, count: int) -> list[str | None]:
+    """Join i goes to bases[i % len(bases)] (several processes share the room)."""
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(16) as pool:
-        return list(await asyncio.gather(*(loop.run_in_executor(pool, join, base, code, first + i) for i in range(count))))
+        return list(await asyncio.gather(*(loop.run_in_executor(pool, join, bases[i % len(bases)], code, first + i)
+                                           for i in range(count))))
 
 
 def server_command(kind: str, mode: str, tmp: str, port: int) -> list[str] | None:
@@ -509,49 +517,63 @@ async def round_change(dash: Staff, gens: Generators, events: list[str], round_n
     return figures
 
 
-async def run(kind: str, mode: str, n: int, generators: int, burst_rate: float, burst_s: float) -> dict[str, Any]:  # noqa: C901
-    """One server, one room: every scenario in order; returns the figures."""
+def shared_services() -> tuple[list[Any], dict[str, str]]:
+    """A throwaway PostgreSQL cluster and Redis (the scale-out tests' own), for several processes."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from web.services import Postgres, Redis
+
+    started: list[Any] = [Redis()]
+    started.append(Postgres())
+    return started, {"CAFE_DATABASE_URL": started[1].create_database("crowd"), "CAFE_MESSAGE_QUEUE": started[0].url}
+
+
+async def run(kind: str, mode: str, n: int, generators: int, burst_rate: float, burst_s: float,  # noqa: C901
+              processes: int = 1) -> dict[str, Any]:
+    """One room on one server process (or `processes` of them on PostgreSQL and Redis, the phones
+    spread over them, the dashboard on the first, the wall on the last): every scenario in order."""
     tmp = tempfile.mkdtemp(prefix="cafe-crowd-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    ports = [free_port() for _ in range(processes)]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
     os.environ.update(SERVER_ENV)
-    server = start_server(tmp, port, server_command(kind, mode, tmp, port))
+    services, env = shared_services() if processes > 1 else ([], {})
+    servers = [start_server(tmp, port, server_command(kind, mode, tmp, port), env) for port in ports]
+    pids = [server.pid for server in servers]
     stats: dict[str, int] = {}
-    figures: dict[str, Any] = {"server": kind, "async_mode": mode, "phones": n}
+    figures: dict[str, Any] = {"server": kind, "async_mode": mode, "phones": n, "processes": processes}
     clients: list[Client] = []
     gens: Generators | None = None
     try:
-        token, code = create_cafe(base)
-        token2, code2 = create_cafe(base)
+        token, code = create_cafe(bases[0])
+        token2, code2 = create_cafe(bases[-1])
         dash, wall = Staff(stats), Staff(stats)
-        assert await dash.connect(port, {"role": "facilitator", "host_token": token}), dash.refused
-        assert await wall.connect(port, {"role": "wall", "code": code}), wall.refused
+        assert await dash.connect(ports[0], {"role": "facilitator", "host_token": token}), dash.refused
+        assert await wall.connect(ports[-1], {"role": "wall", "code": code}), wall.refused
         clients += [dash, wall]
         # the second café: its own room, posting while the first harvests
         m = max(20, n // 20)
-        tokens2 = await joins(base, code2, 0, m)
+        tokens2 = await joins(bases, code2, 0, m)
         others = [Phone(stats, i, t) for i, t in enumerate(tokens2) if t]
         dash2 = Staff(stats)
-        assert await dash2.connect(port, {"role": "facilitator", "host_token": token2}), dash2.refused
-        await connect_all(others, port, code2)
+        assert await dash2.connect(ports[0], {"role": "facilitator", "host_token": token2}), dash2.refused
+        await connect_all(others, ports, code2)
         clients += [dash2, *others]
         await dash2.call("start_round", {}, WAIT_S)
 
-        rss_before = rss_mb(server.pid)
+        rss_before = sum(rss_mb(pid) for pid in pids)
         # join storm
         t0 = time.monotonic()
-        tokens = await joins(base, code, 0, n)
+        tokens = await joins(bases, code, 0, n)
         figures["join_http_s"] = time.monotonic() - t0
         figures["joins_failed"] = sum(t is None for t in tokens)
         live_tokens = [t for t in tokens if t]
-        gens = Generators(generators, port, code, live_tokens)
+        gens = Generators(generators, ports, code, live_tokens)
         t1 = time.monotonic()
         connected = [t for part in await gens.ask("connect", timeout=WAIT_S * 3) for t in (part or [])]
         figures["connect_all_s"] = (max(t for t in connected if t) - t1) if connected and all(connected) else None
         figures["join_storm_s"] = (max(t for t in connected if t) - t0) if connected and all(connected) else None
         figures["connected"] = sum(t is not None for t in connected)
         await asyncio.sleep(1.0)
-        rss_after = rss_mb(server.pid)
+        rss_after = sum(rss_mb(pid) for pid in pids)
         figures["server_kb_per_phone"] = (rss_after - rss_before) * 1024 / max(1, figures["connected"])
         figures["server_rss_mb"] = rss_after
         phones = len(live_tokens)
@@ -566,10 +588,10 @@ async def run(kind: str, mode: str, n: int, generators: int, burst_rate: float, 
         per: list[list[tuple[int, float]]] = [[] for _ in range(generators)]
         for i, at in schedule:
             per[i % generators].append((i, at))
-        cpu0 = cpu_ticks(server.pid)
+        cpu0 = sum(cpu_ticks(pid) for pid in pids)
         start = time.monotonic() + 0.5
         posted = [r for part in await gens.ask("post", per=[(p, start) for p in per], timeout=burst_s + 60) for r in (part or [])]
-        cpu1 = cpu_ticks(server.pid)
+        cpu1 = sum(cpu_ticks(pid) for pid in pids)
         await asyncio.sleep(2.0)  # the last deliveries
         ok = [r for r in posted if r["ack"] is not None]
         acks = [r["ack"] for r in ok]
@@ -656,17 +678,21 @@ async def run(kind: str, mode: str, n: int, generators: int, burst_rate: float, 
         figures["generator_cpu_s"] = usage.ru_utime + usage.ru_stime + sum((w or {}).get("cpu_s", 0.0) for w in worker_stats)
         for key in ("disconnects", "gaps", "syncs", "dropped", "refused", "harvest_reads", "harvests_received"):
             figures[key] = stats.get(key, 0) + sum((w or {}).get(key, 0) for w in worker_stats)
-        figures["server_alive"] = server.poll() is None
+        figures["server_alive"] = all(server.poll() is None for server in servers)
     finally:
         for c in clients:
             c.close()
         if gens is not None:
             await gens.stop()
-        server.terminate()
-        try:
-            server.wait(10)
-        except Exception:  # it would not stop in time
-            server.kill()
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(10)
+            except Exception:  # it would not stop in time
+                server.kill()
+        for service in services:
+            service.stop()
     return figures
 
 
@@ -716,7 +742,8 @@ def show(value: Any, unit: str) -> str:
 
 
 def table(runs: list[dict[str, Any]]) -> str:
-    head = " / ".join(f"{r['server']} ({r['async_mode']}, {r['phones']} phones)" for r in runs)
+    head = " / ".join(f"{r['server']} ({r['async_mode']}, {r['phones']} phones"
+                      + (f", {r['processes']} processes)" if r.get("processes", 1) > 1 else ")") for r in runs)
     lines = [f"{'figure':40} {head}"]
     for label, key, unit in ROWS:
         values = [lookup(r, key) for r in runs]
@@ -732,7 +759,8 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=300)
     parser.add_argument("--server", choices=("cafe", "bare"), default="cafe")
     parser.add_argument("--async-mode", choices=("eventlet", "gevent"), default="eventlet")
-    parser.add_argument("--processes", type=int, choices=(1,), default=1, help="server processes (only 1 for now)")
+    parser.add_argument("--processes", type=int, choices=(1, 2, 3, 4), default=1,
+                        help="cafe serve processes; more than 1 share PostgreSQL and Redis (bare stays at 1)")
     parser.add_argument("--generators", type=int, help="generator processes (default: one per 2,000 phones)")
     parser.add_argument("--rate", type=float, default=100.0, help="posts per second in the burst")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the burst")
@@ -745,7 +773,8 @@ def main() -> None:
     runs = []
     for kind in (("bare", "cafe") if args.compare else (args.server,)):
         print(f"running {kind} ({args.async_mode}) with {args.phones} phones ...", flush=True)
-        runs.append(asyncio.run(run(kind, args.async_mode, args.phones, generators, args.rate, args.seconds)))
+        processes = args.processes if kind == "cafe" else 1
+        runs.append(asyncio.run(run(kind, args.async_mode, args.phones, generators, args.rate, args.seconds, processes)))
         print(table(runs[-1:]), flush=True)
     if args.compare:
         print("\ncompared (ratio to bare):\n" + table(runs))

@@ -39,10 +39,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(tmp: str, port: int, command: list[str] | None = None) -> subprocess.Popen:
-    """`cafe serve` (or `command`, another server that answers /healthz) on 127.0.0.1:port."""
-    env = {**os.environ, "CAFE_DATABASE_URL": f"sqlite:///{tmp}/cafe.sqlite3", "CAFE_INSTANCE_PATH": tmp}
-    log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115  (the server writes to it for its whole life)
+def start_server(tmp: str, port: int, command: list[str] | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`cafe serve` (or `command`, another server that answers /healthz) on 127.0.0.1:port; `env`
+    overrides the settings (by default a fresh SQLite file in `tmp`)."""
+    env = {**os.environ, "CAFE_DATABASE_URL": f"sqlite:///{tmp}/cafe.sqlite3", "CAFE_INSTANCE_PATH": tmp, **(env or {})}
+    log = open(Path(tmp) / f"server-{port}.log", "w")  # noqa: SIM115  (the server writes to it for its whole life)
     proc = subprocess.Popen(
         command or [sys.executable, "-m", "cafe", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
